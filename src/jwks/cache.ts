@@ -1,0 +1,317 @@
+import { SuperTokensEdgeError, toEdgeError } from "../errors.js";
+import { fetchCapped } from "../core/transport.js";
+
+/**
+ * Where key sets are shared between isolates. A Workers KV namespace fits as is; so does any object with
+ * these two methods (Vercel Edge / Next.js: a Redis client wrapper, or `createMemoryJwksCache()`).
+ */
+export interface JwksCacheStore {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+}
+
+export interface RsaJwk {
+  kty: "RSA";
+  kid: string;
+  n: string;
+  e: string;
+  alg?: string;
+  use?: string;
+}
+
+interface KeySet {
+  /** When the fetch that produced this set started (ms); orders answers so an older one never wins. */
+  fetchedAt: number;
+  keys: RsaJwk[];
+  imported: Map<string, Promise<CryptoKey | undefined>>;
+}
+
+export type KeyLookup =
+  | { status: "FOUND"; key: CryptoKey }
+  | { status: "UNKNOWN_KID" }
+  | { status: "UNAVAILABLE"; error: SuperTokensEdgeError };
+
+export type AllKeysLookup = { status: "OK"; keys: CryptoKey[] } | { status: "UNAVAILABLE"; error: SuperTokensEdgeError };
+
+export interface JwksManagerOptions {
+  hosts: { origin: string; basePath: string }[];
+  fetch: typeof fetch;
+  timeoutMs: number;
+  refreshIntervalSec: number;
+  cooldownMs: number;
+  store: JwksCacheStore | undefined;
+  now: () => number;
+  /** Called when a newly installed set differs from the previous one (a key appeared, vanished or changed). */
+  onKeysChanged: () => void;
+}
+
+const KV_MIN_TTL_SEC = 60;
+const MAX_JWKS_BYTES = 256 * 1024;
+const MAX_KEYS = 64;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Keeps only well-formed RS256 signing keys; `undefined` when the document holds none. */
+export function validateJwks(doc: unknown): RsaJwk[] | undefined {
+  if (typeof doc !== "object" || doc === null || !Array.isArray((doc as { keys?: unknown }).keys)) return undefined;
+  const out: RsaJwk[] = [];
+  for (const k of (doc as { keys: unknown[] }).keys.slice(0, MAX_KEYS)) {
+    if (typeof k !== "object" || k === null) continue;
+    const j = k as Record<string, unknown>;
+    if (j.kty !== "RSA" || typeof j.kid !== "string" || j.kid.length === 0 || j.kid.length > 256) continue;
+    if (j.alg !== undefined && j.alg !== "RS256") continue;
+    if (j.use !== undefined && j.use !== "sig") continue;
+    // 2048- to 8192-bit moduli only: 342..1366 base64url characters.
+    if (typeof j.n !== "string" || j.n.length < 342 || j.n.length > 1366 || !BASE64URL.test(j.n)) continue;
+    if (typeof j.e !== "string" || j.e.length === 0 || j.e.length > 8 || !BASE64URL.test(j.e)) continue;
+    out.push({ kty: "RSA", kid: j.kid, n: j.n, e: j.e, alg: "RS256", use: "sig" });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function fingerprint(keys: RsaJwk[]): string {
+  return keys
+    .map((k) => `${k.kid}:${k.n}:${k.e}`)
+    .sort()
+    .join("|");
+}
+
+async function importRsaKey(jwk: RsaJwk): Promise<CryptoKey | undefined> {
+  try {
+    return await crypto.subtle.importKey(
+      "jwk",
+      { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true },
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+const TIMED_OUT = Symbol("timed-out");
+
+/**
+ * The core's key set, kept in isolate memory and (optionally) in a shared store such as Workers KV with
+ * TTL = `jwksRefreshIntervalSec`, so a fleet of isolates costs the core about one JWKS fetch per interval.
+ *
+ * - stale or missing → one shared load: the store first (another isolate may have refreshed it), then the core;
+ * - unknown `kid` → one reload (store, then core), at most once per `cooldownMs`;
+ * - a failed reload keeps serving the stale set; an older answer never replaces a newer one.
+ */
+export class JwksManager {
+  private current: KeySet | undefined;
+  private lastReloadAt = Number.NEGATIVE_INFINITY;
+  private lastError: SuperTokensEdgeError | undefined;
+  private pending: Promise<void> | undefined;
+  private storeKey: Promise<string> | undefined;
+  private readonly opts: JwksManagerOptions;
+  private readonly joinDeadlineMs: number;
+
+  constructor(opts: JwksManagerOptions) {
+    this.opts = opts;
+    this.joinDeadlineMs = Math.min(1000, opts.timeoutMs);
+  }
+
+  async getKey(kid: string): Promise<KeyLookup> {
+    const set = await this.freshSet();
+    if (set === undefined) return { status: "UNAVAILABLE", error: this.unavailable() };
+    const found = await this.lookup(set, kid);
+    if (found) return { status: "FOUND", key: found };
+    if (this.opts.now() - this.lastReloadAt >= this.opts.cooldownMs) {
+      await this.reload(kid);
+      const again = this.current && (await this.lookup(this.current, kid));
+      if (again) return { status: "FOUND", key: again };
+    }
+    // The key may exist but the core cannot tell us now: that is an outage, not a bad token.
+    if (this.lastError !== undefined) return { status: "UNAVAILABLE", error: this.lastError };
+    return { status: "UNKNOWN_KID" };
+  }
+
+  /** Every key (legacy v2 tokens carry no `kid`). */
+  async getAllKeys(): Promise<AllKeysLookup> {
+    const set = await this.freshSet();
+    if (set === undefined) return { status: "UNAVAILABLE", error: this.unavailable() };
+    const keys = await Promise.all(set.keys.map((k) => this.lookup(set, k.kid)));
+    return { status: "OK", keys: keys.filter((k): k is CryptoKey => k !== undefined) };
+  }
+
+  /** The key set currently held in memory (for tests and diagnostics). */
+  get snapshot(): { fetchedAt: number; kids: string[] } | undefined {
+    return this.current && { fetchedAt: this.current.fetchedAt, kids: this.current.keys.map((k) => k.kid) };
+  }
+
+  private unavailable(): SuperTokensEdgeError {
+    return this.lastError ?? new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "no JWKS available from the core");
+  }
+
+  private lookup(set: KeySet, kid: string): Promise<CryptoKey | undefined> {
+    let p = set.imported.get(kid);
+    if (p === undefined) {
+      const jwk = set.keys.find((k) => k.kid === kid);
+      if (jwk === undefined) return Promise.resolve(undefined);
+      p = importRsaKey(jwk);
+      set.imported.set(kid, p);
+    }
+    return p;
+  }
+
+  private isFresh(set: KeySet): boolean {
+    return this.opts.now() - set.fetchedAt < this.opts.refreshIntervalSec * 1000;
+  }
+
+  private async freshSet(): Promise<KeySet | undefined> {
+    const set = this.current;
+    if (set !== undefined && this.isFresh(set)) return set;
+    // Stale: try to renew, but a failed renewal (cooldown-limited) keeps serving the stale set.
+    if (set === undefined || this.opts.now() - this.lastReloadAt >= this.opts.cooldownMs) {
+      await this.reload(undefined);
+    }
+    return this.current;
+  }
+
+  /**
+   * One load shared by every concurrent caller of this isolate. A caller joins a pending load only until
+   * `joinDeadlineMs`: on Workers the load's owner request may be cancelled, leaving its promise forever
+   * pending (jose issues #355, #509), so a waiter then takes over with a load of its own.
+   */
+  private async reload(wantedKid: string | undefined): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let flight = this.pending;
+      if (flight === undefined) {
+        flight = this.load(wantedKid).finally(() => {
+          if (this.pending === flight) this.pending = undefined;
+        });
+        this.pending = flight;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([
+        flight.then(() => undefined),
+        new Promise<typeof TIMED_OUT>((resolve) => {
+          timer = setTimeout(() => resolve(TIMED_OUT), attempt === 0 ? this.joinDeadlineMs : this.opts.timeoutMs + 50);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (outcome !== TIMED_OUT) return;
+      if (this.pending === flight) this.pending = undefined; // abandon the stranded flight
+    }
+  }
+
+  private async load(wantedKid: string | undefined): Promise<void> {
+    this.lastReloadAt = this.opts.now();
+    const fromStore = await this.readStore();
+    if (fromStore !== undefined && this.isFresh(fromStore) && this.install(fromStore)) {
+      // Another isolate refreshed the set; for an unknown kid it only helps if it has that kid.
+      if (wantedKid === undefined || fromStore.keys.some((k) => k.kid === wantedKid)) {
+        this.lastError = undefined;
+        return;
+      }
+    }
+    const startedAt = this.opts.now();
+    let lastError: SuperTokensEdgeError | undefined;
+    for (const host of this.opts.hosts) {
+      try {
+        const res = await fetchCapped(
+          this.opts.fetch,
+          `${host.origin}${host.basePath}/.well-known/jwks.json`,
+          { method: "GET" },
+          this.opts.timeoutMs,
+          MAX_JWKS_BYTES,
+        );
+        if (res.status !== 200) {
+          lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", `JWKS request answered ${res.status}`, {
+            status: res.status,
+          });
+          continue;
+        }
+        let doc: unknown;
+        try {
+          doc = JSON.parse(res.text);
+        } catch {
+          doc = undefined;
+        }
+        const keys = validateJwks(doc);
+        if (keys === undefined) {
+          lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "the core's JWKS holds no usable RS256 key");
+          continue;
+        }
+        const set: KeySet = { fetchedAt: startedAt, keys, imported: new Map() };
+        if (this.install(set)) await this.writeStore(set);
+        this.lastError = undefined;
+        return;
+      } catch (e) {
+        lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", `JWKS request failed: ${toEdgeError(e).message}`, {
+          cause: e,
+        });
+      }
+    }
+    this.lastError = lastError;
+  }
+
+  /** Installs `set` unless we already hold a newer one; reports whether it was installed. */
+  private install(set: KeySet): boolean {
+    const prev = this.current;
+    if (prev !== undefined && prev.fetchedAt >= set.fetchedAt) return false;
+    this.current = set;
+    if (prev !== undefined && fingerprint(prev.keys) !== fingerprint(set.keys)) this.opts.onKeysChanged();
+    if (prev !== undefined && fingerprint(prev.keys) === fingerprint(set.keys)) set.imported = prev.imported;
+    return true;
+  }
+
+  private key(): Promise<string> {
+    this.storeKey ??= (async () => {
+      const ids = this.opts.hosts.map((h) => `${h.origin}${h.basePath}`).sort().join(";");
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ids));
+      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      return `supertokens-edge:jwks:v1:${hex.slice(0, 32)}`;
+    })();
+    return this.storeKey;
+  }
+
+  private async readStore(): Promise<KeySet | undefined> {
+    const store = this.opts.store;
+    if (store === undefined) return undefined;
+    try {
+      const raw = await store.get(await this.key());
+      if (typeof raw !== "string") return undefined;
+      const doc = JSON.parse(raw) as { fetchedAt?: unknown; keys?: unknown };
+      const keys = validateJwks(doc);
+      if (keys === undefined || typeof doc.fetchedAt !== "number") return undefined;
+      return { fetchedAt: doc.fetchedAt, keys, imported: new Map() };
+    } catch {
+      return undefined; // a failing store never blocks verification: the core is next
+    }
+  }
+
+  private async writeStore(set: KeySet): Promise<void> {
+    const store = this.opts.store;
+    if (store === undefined) return;
+    try {
+      await store.put(await this.key(), JSON.stringify({ fetchedAt: set.fetchedAt, keys: set.keys }), {
+        expirationTtl: Math.max(KV_MIN_TTL_SEC, Math.ceil(this.opts.refreshIntervalSec)),
+      });
+    } catch {
+      // Best effort: the next isolate will ask the core.
+    }
+  }
+}
+
+/** An in-memory `JwksCacheStore` (module scope it to share keys across requests on runtimes without KV). */
+export function createMemoryJwksCache(now: () => number = Date.now): JwksCacheStore {
+  const entries = new Map<string, { value: string; expiresAt: number }>();
+  return {
+    async get(key) {
+      const e = entries.get(key);
+      if (e === undefined) return null;
+      if (e.expiresAt <= now()) {
+        entries.delete(key);
+        return null;
+      }
+      return e.value;
+    },
+    async put(key, value, options) {
+      const ttl = options?.expirationTtl ?? Number.POSITIVE_INFINITY;
+      entries.set(key, { value, expiresAt: now() + ttl * 1000 });
+    },
+  };
+}
