@@ -332,7 +332,7 @@ export async function startCoreEmulator(options = {}) {
     if (enableAntiCsrf && doAntiCsrfCheck && (antiCsrfToken == null || antiCsrfToken !== t.antiCsrfToken)) {
       return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
     }
-    let row = sessions.get(t.sessionHandle);
+    const row = sessions.get(t.sessionHandle);
     if (checkDatabase && !row) {
       return { status: "UNAUTHORISED", message: "Either the session has ended or has been blacklisted" };
     }
@@ -343,7 +343,7 @@ export async function startCoreEmulator(options = {}) {
         session: { handle: t.sessionHandle, userId: t.userId, recipeUserId: t.recipeUserId, userDataInJWT: t.userData, tenantId: t.tenantId },
       };
     }
-    row = sessions.get(t.sessionHandle);
+    // Post-refresh token (or changed payload): the core looks at the row and may promote / re-mint.
     if (!row) return { status: "UNAUTHORISED", message: "Session missing in db" };
     const promote = t.parentRefreshTokenHash1 !== null && row.refreshTokenHash2 === sha256(t.parentRefreshTokenHash1);
     if (promote || row.refreshTokenHash2 === sha256(t.refreshTokenHash1) || payloadChanged) {

@@ -224,6 +224,25 @@ try {
   await Session.getSessionWithoutRequestResponse(s2t.accessToken, undefined);
   console.log("supertokens-node core calls:", JSON.stringify(emu.stats.counts));
   assert.equal(emu.stats.counts["GET /.well-known/jwks.json"], 1);
+
+  // Legacy v2 token (standard base64, no kid) verifies locally in the SDK via the multi-key JWKS.
+  const verifiesBefore = emu.stats.counts["POST /recipe/session/verify"];
+  const legacy = await Session.getSessionWithoutRequestResponse(emu.mintAccessToken({ version: 2, sub: "old", payload: { r: 1 } }), undefined);
+  assert.equal(legacy.getUserId(), "old");
+  assert.deepEqual(legacy.getAccessTokenPayload(), { r: 1 });
+  assert.equal(emu.stats.counts["POST /recipe/session/verify"], verifiesBefore, "v2 verified locally, no core call");
+  // Orphan-signed and static-signed tokens are rejected by the (dynamic-key) SDK with TRY_REFRESH.
+  for (const kid of ["orphan", "static"]) {
+    await assert.rejects(Session.getSessionWithoutRequestResponse(emu.mintAccessToken({ kid }), undefined), (e) => e.type === "TRY_REFRESH_TOKEN");
+  }
+  // After a rotation, new sessions carry the new kid; the SDK refetches the JWKS (cooldown 500 ms) and accepts them.
+  await new Promise((r) => setTimeout(r, 600));
+  const newKid = emu.rotateDynamicKey();
+  const rotated = await Session.createNewSessionWithoutRequestResponse("public", supertokens.convertToRecipeUserId("user2"), {});
+  assert.equal(JSON.parse(Buffer.from(rotated.getAccessToken().split(".")[0], "base64url")).kid, newKid);
+  const jwksBefore = emu.stats.counts["GET /.well-known/jwks.json"];
+  await Session.getSessionWithoutRequestResponse(rotated.getAccessToken(), undefined);
+  assert.equal(emu.stats.counts["GET /.well-known/jwks.json"], jwksBefore + 1);
   assert.ok(emu.stats.requests.filter((r) => r.key !== "GET /.well-known/jwks.json" && r.key !== "GET /apiversion").every((r) => r.headers["cdi-version"] === "5.4"));
   ok("supertokens-node 24.0.3: create, verify, refresh, promotion, theft, merge, revoke, checkDatabase UNAUTHORISED");
 } finally {
