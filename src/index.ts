@@ -9,3 +9,19 @@ export { Session } from "./session/session.js";
 export type { GetSessionOptions, GetSessionResult, OptionalGetSessionResult } from "./session/get.js";
 export type { SessionInformation } from "./session/core-calls.js";
 export type { JsonObject } from "./token/parse.js";
+export type {
+  VerifySessionOptions,
+  RequestSession,
+  RequestSessionResult,
+  SessionFailure,
+} from "./http/flow.js";
+export {
+  SessionClaim,
+  PrimitiveClaim,
+  BooleanClaim,
+  PrimitiveArrayClaim,
+  EmailVerificationClaim,
+  UserRoleClaim,
+  PermissionClaim,
+} from "./session/claims.js";
+export type { SessionClaimValidator, ClaimValidationError, ClaimValidationResult } from "./session/claims.js";

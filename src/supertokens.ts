@@ -9,6 +9,22 @@ import * as core from "./session/core-calls.js";
 import { getSession, type GetSessionOptions, type GetSessionResult, type OptionalGetSessionResult } from "./session/get.js";
 import { Session } from "./session/session.js";
 import { VerifiedTokenCache } from "./session/verified-cache.js";
+import {
+  EmailVerificationClaim,
+  PermissionClaim,
+  UserRoleClaim,
+  type SessionClaim,
+  type SessionClaimValidator,
+} from "./session/claims.js";
+import {
+  createNewSessionInRequest,
+  getSessionFromRequest,
+  refreshSessionInRequest,
+  signOutInRequest,
+  type RequestSession,
+  type RequestSessionResult,
+  type VerifySessionOptions,
+} from "./http/flow.js";
 
 export type RefreshSessionResult =
   | { status: "OK"; session: Session }
@@ -154,6 +170,88 @@ export class SuperTokensEdge {
       refreshToken: res.refreshToken,
       antiCsrfToken: res.antiCsrfToken,
     });
+  }
+
+  // --- HTTP: Request in, Response out, exactly the cookie/header protocol of the official frontend SDKs ---
+
+  /**
+   * Verifies the session of a request (supertokens-node `getSession(req, res, options)`): picks the token
+   * (header or cookie), runs anti-CSRF, the engine decision and the claim validators. On failure the result
+   * carries the SDK's answer in `response`; on success call `applyTo(yourResponse)` before returning it.
+   */
+  getSession(request: Request, options?: VerifySessionOptions): Promise<RequestSessionResult> {
+    return getSessionFromRequest(this, request, options);
+  }
+
+  /** The refresh API (`POST {apiBasePath}/session/refresh`): a complete Response. */
+  refreshSession(request: Request): Promise<Response> {
+    return refreshSessionInRequest(this, request);
+  }
+
+  /** The sign-out API (`POST {apiBasePath}/signout`): a complete Response. */
+  signOut(request: Request): Promise<Response> {
+    return signOutInRequest(this, request);
+  }
+
+  /**
+   * Signs a user in at the edge: creates the session in the core and returns it with `applyTo(response)`,
+   * which writes the tokens the way the frontend asked (`st-auth-mode`). Throws SuperTokensEdgeError on I/O.
+   */
+  createNewSession(
+    request: Request,
+    tenantId: string,
+    recipeUserId: RecipeUserIdInput,
+    accessTokenPayload?: JsonObject,
+    sessionDataInDatabase?: JsonObject,
+  ): Promise<RequestSession> {
+    return createNewSessionInRequest(this, request, tenantId, userIdString(recipeUserId), accessTokenPayload, sessionDataInDatabase);
+  }
+
+  /**
+   * Answers the session APIs the SDK middleware answers — `POST {apiBasePath}/session/refresh` and
+   * `POST {apiBasePath}/signout`, also with a tenant segment — and `undefined` for any other request.
+   */
+  async handleAuthRequest(request: Request): Promise<Response | undefined> {
+    if (request.method.toUpperCase() !== "POST") return undefined;
+    let path: string;
+    try {
+      path = new URL(request.url).pathname;
+    } catch {
+      return undefined;
+    }
+    const base = this.config.apiBasePath;
+    if (!path.startsWith(`${base}/`)) return undefined;
+    const rest = path.slice(base.length).replace(/\/+$/, "");
+    if (/^(\/[^/]+)?\/session\/refresh$/.test(rest)) return this.refreshSession(request);
+    if (/^(\/[^/]+)?\/signout$/.test(rest)) return this.signOut(request);
+    return undefined;
+  }
+
+  /** @internal The validators a request's session must pass (config hook, or the recipes' defaults). */
+  async getGlobalClaimValidators(session: Session): Promise<SessionClaimValidator[]> {
+    const byRecipes: SessionClaimValidator[] =
+      this.config.emailVerification === "REQUIRED" ? [EmailVerificationClaim.validators.isVerified()] : [];
+    const hook = this.config.getGlobalClaimValidators;
+    if (hook === undefined) return byRecipes;
+    return hook({
+      userId: session.getUserId(),
+      recipeUserId: session.getRecipeUserId(),
+      tenantId: session.getTenantId(),
+      claimValidatorsAddedByOtherRecipes: byRecipes,
+    });
+  }
+
+  /** @internal Claims the configured recipes put into every new session (st-ev, st-role, st-perm). */
+  async addClaimsToNewSessionPayload(payload: JsonObject, recipeUserId: string, tenantId: string): Promise<JsonObject> {
+    const claims: SessionClaim<unknown>[] = [];
+    if (this.config.emailVerification !== undefined) claims.push(EmailVerificationClaim as SessionClaim<unknown>);
+    if (this.config.userRoles) claims.push(UserRoleClaim as SessionClaim<unknown>, PermissionClaim as SessionClaim<unknown>);
+    let out = payload;
+    for (const claim of claims) {
+      const value = await claim.fetchValue({ userId: recipeUserId, recipeUserId, tenantId, payload: out, core: this.ctx.querier });
+      if (value !== undefined) out = claim.addToPayload(out, value);
+    }
+    return out;
   }
 
   revokeSession(sessionHandle: string): Promise<boolean> {

@@ -1,6 +1,4 @@
-// Placeholder until the front door lands.
-export default {
-  async fetch(): Promise<Response> {
-    return new Response("front door not configured", { status: 503 });
-  },
-};
+// The deployable front door (top-level wrangler.toml). Configuration: README "Front door".
+import { frontDoorWorker } from "./front-door.js";
+
+export default frontDoorWorker;

@@ -1,0 +1,92 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isSuperTokensEdgeError } from "../errors.js";
+import { failureResponse, type VerifySessionOptions } from "../http/flow.js";
+import type { Session } from "../session/session.js";
+import type { SuperTokensEdge } from "../supertokens.js";
+
+export type { VerifySessionOptions } from "../http/flow.js";
+export type { Session } from "../session/session.js";
+
+/** Hono's `c.res` setter merges the old response's headers over a new one; start from a clean slate. */
+function replaceResponse(c: Context, res: Response): void {
+  c.res = undefined;
+  c.res = res;
+}
+
+/**
+ * Mounts the session APIs the official frontend SDKs call: `POST {apiBasePath}/session/refresh` and
+ * `POST {apiBasePath}/signout` (tenant-prefixed too). Every other request goes on to the next handler.
+ *
+ * ```ts
+ * app.use("*", supertokens(st));
+ * ```
+ */
+export function supertokens(st: SuperTokensEdge): MiddlewareHandler {
+  if (st === null || typeof st !== "object" || typeof st.handleAuthRequest !== "function") {
+    throw new TypeError("supertokens-edge/hono: supertokens(st) needs the object createSuperTokens() returned");
+  }
+  return async (c, next) => {
+    const res = await st.handleAuthRequest(c.req.raw);
+    if (res !== undefined) return res;
+    await next();
+  };
+}
+
+/**
+ * Requires (or, with `sessionRequired: false`, optionally reads) a session and puts it on `c.var.session`.
+ * Failures throw `HTTPException` carrying the SDK's exact answer (401 try refresh / unauthorised, 403 invalid
+ * claims, 503 when the core is unreachable). Tokens the core renews during the request are written to the
+ * response after the handler; `session.revokeSession()` in a handler clears them.
+ *
+ * ```ts
+ * app.get("/me", verifySession(st), (c) => c.json({ userId: c.var.session.getUserId() }));
+ * ```
+ */
+export function verifySession(
+  st: SuperTokensEdge,
+  options?: VerifySessionOptions & { sessionRequired?: true },
+): MiddlewareHandler<{ Variables: { session: Session } }>;
+export function verifySession(
+  st: SuperTokensEdge,
+  options: VerifySessionOptions & { sessionRequired: false },
+): MiddlewareHandler<{ Variables: { session: Session | undefined } }>;
+export function verifySession(
+  st: SuperTokensEdge,
+  options: VerifySessionOptions = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
+): MiddlewareHandler<any> {
+  if (st === null || typeof st !== "object" || typeof st.getSession !== "function") {
+    throw new TypeError("supertokens-edge/hono: verifySession(st) needs the object createSuperTokens() returned");
+  }
+  return async (c, next) => {
+    const method = c.req.method.toUpperCase();
+    // As the SDK's verifySession: preflights carry no session, and a POST to the refresh API is a refresh.
+    if (method === "OPTIONS" || method === "TRACE") {
+      c.set("session", undefined);
+      await next();
+      return;
+    }
+    if (method === "POST" && new URL(c.req.url).pathname === `${st.config.apiBasePath}/session/refresh`) {
+      return st.refreshSession(c.req.raw);
+    }
+    const result = await st.getSession(c.req.raw, options);
+    if (result.status !== "OK") {
+      throw new HTTPException(result.response.status as ContentfulStatusCode, { res: result.response, cause: result });
+    }
+    c.set("session", result.session);
+    await next();
+    if (isSuperTokensEdgeError(c.error)) {
+      // A session method failed inside the handler: answer as the SDK's error handler would.
+      const failure =
+        c.error.code === "ERR_UNAUTHORISED"
+          ? ({ status: "UNAUTHORISED", message: c.error.message, clearTokens: true } as const)
+          : ({ status: "CORE_UNAVAILABLE", error: c.error } as const);
+      c.error = undefined;
+      replaceResponse(c, await failureResponse(st, failure));
+      return;
+    }
+    replaceResponse(c, result.applyTo(c.res));
+  };
+}
