@@ -7,7 +7,7 @@ export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
   test: {
     include: ["test/workers/**/*.test.ts"],
-    globalSetup: ["test/setup/global-emulator.ts"],
+    globalSetup: ["test/setup/global-emulator.ts", "test/setup/recording-origin.ts"],
     testTimeout: 20_000,
   },
 });
