@@ -2,7 +2,7 @@
 const URL_ALPHABET = /^[A-Za-z0-9_-]*$/;
 const STD_ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const textDecoder = new TextDecoder("utf-8", { fatal: true });
+const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const textEncoder = new TextEncoder();
 
 function binaryToBytes(binary: string): Uint8Array {
@@ -11,10 +11,20 @@ function binaryToBytes(binary: string): Uint8Array {
   return out;
 }
 
+type FromBase64 = (s: string, o: { alphabet: "base64url" | "base64"; lastChunkHandling?: string }) => Uint8Array;
+// The native decoder (workerd, Node 25+, recent browsers) is several times faster than atob + a copy loop.
+const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+
+/** True when `segment` is base64url without padding (RFC 7515 §2), without decoding it. */
+export function isBase64Url(segment: string): boolean {
+  return segment.length % 4 !== 1 && URL_ALPHABET.test(segment);
+}
+
 /** base64url without padding (RFC 7515 §2); `undefined` when the input is not in that grammar. */
 export function decodeBase64Url(segment: string): Uint8Array | undefined {
-  if (segment.length % 4 === 1 || !URL_ALPHABET.test(segment)) return undefined;
+  if (!isBase64Url(segment)) return undefined;
   try {
+    if (nativeFromBase64 !== undefined) return nativeFromBase64(segment, { alphabet: "base64url" });
     return binaryToBytes(atob(segment.replace(/-/g, "+").replace(/_/g, "/")));
   } catch {
     return undefined;

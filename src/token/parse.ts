@@ -1,4 +1,4 @@
-import { decodeBase64Std, decodeBase64Url, utf8Decode } from "./base64.js";
+import { decodeBase64Std, decodeBase64Url, isBase64Url, utf8Decode } from "./base64.js";
 
 /** Tokens longer than this are refused before any parsing (cookies cap at 4 KB; header mode allows more). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -23,7 +23,10 @@ export interface ParsedAccessToken {
   signingInput: string;
   payload: JsonObject;
   signature: string;
-  /** `false` when the header passes supertokens-node's checks but not ours (alg allow-list, header allow-list). */
+  /**
+   * `false` when the header passes supertokens-node's checks but cannot verify: our alg and header allow-lists,
+   * a non-string kid, a signature outside the base64url grammar.
+   */
   headerAcceptable: boolean;
 }
 
@@ -65,10 +68,11 @@ function parseHeader(segment: string): HeaderInfo | null {
       else version = Number.parseInt(header.version);
     }
     const kid = header.kid;
-    if (ok && header.typ === "JWT" && Number.isInteger(version) && version >= 3 && typeof kid === "string") {
+    // supertokens-node only needs a kid to be present; one that is not a string can never match a key.
+    if (ok && header.typ === "JWT" && Number.isInteger(version) && version >= 3 && kid !== undefined) {
       const acceptable =
-        header.alg === "RS256" && Object.keys(header).every((k) => ALLOWED_HEADER_KEYS.has(k));
-      info = { version, kid, acceptable };
+        typeof kid === "string" && header.alg === "RS256" && Object.keys(header).every((k) => ALLOWED_HEADER_KEYS.has(k));
+      info = { version, kid: typeof kid === "string" ? kid : "", acceptable };
     }
   }
   if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
@@ -91,7 +95,7 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
 
   if (LEGACY_HEADERS.has(headerSeg)) {
     const payload = parseJson(decodeBase64Std(payloadSeg));
-    if (!isObject(payload) || decodeBase64Std(signature) === undefined) return undefined;
+    if (!isObject(payload)) return undefined;
     return {
       version: 2,
       kid: undefined,
@@ -105,7 +109,9 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
   const header = parseHeader(headerSeg);
   if (header === null) return undefined;
   const payload = parseJson(decodeBase64Url(payloadSeg));
-  if (!isObject(payload) || signature.length === 0 || decodeBase64Url(signature) === undefined) return undefined;
+  // A missing or malformed signature is a verification failure (try refresh), as in supertokens-node, not a
+  // parse failure: the token is still recognisably a SuperTokens access token.
+  if (!isObject(payload)) return undefined;
   return {
     version: header.version,
     kid: header.kid,
@@ -113,7 +119,7 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
     signingInput: token.slice(0, second),
     payload,
     signature,
-    headerAcceptable: header.acceptable,
+    headerAcceptable: header.acceptable && signature.length > 0 && isBase64Url(signature),
   };
 }
 

@@ -60,8 +60,18 @@ async function atClock<T>(at: number | undefined, fn: () => Promise<T>): Promise
   }
 }
 
-const node = (m: Made) => measured(emu, () => verifyWithNode(m.token, m.antiCsrf, m.options));
-const ours = (m: Made) => measured(emu, () => verifyWithOurs(st, m.token, m.antiCsrf, m.options));
+async function withFailure<T>(m: Made, fn: () => Promise<T>): Promise<T> {
+  if (m.coreFailure === undefined) return fn();
+  emu.setFailure(m.coreFailure);
+  try {
+    return await fn();
+  } finally {
+    emu.setFailure(null);
+  }
+}
+
+const node = (m: Made) => withFailure(m, () => measured(emu, () => verifyWithNode(m.token, m.antiCsrf, m.options)));
+const ours = (m: Made) => withFailure(m, () => measured(emu, () => verifyWithOurs(st, m.token, m.antiCsrf, m.options)));
 
 function withDefaults(e: Expect): Record<string, unknown> {
   return { coreVerify: 0, ...(e.status === "OK" ? { replaced: false } : {}), ...e };
@@ -117,8 +127,11 @@ async function runCase(c: Case): Promise<void> {
   const madeOurs = c.perEngine ? await make("ours") : madeNode;
 
   if (madeNode.warm || madeOurs.warm) {
-    expect((await node(madeNode)).status, "warm-up (Node)").toBe("OK");
-    expect((await ours(madeOurs)).status, "warm-up (ours)").toBe("OK");
+    // Warm-up: real clock, healthy core, nothing measured.
+    const warmNode = await verifyWithNode(madeNode.token, madeNode.antiCsrf, madeNode.options);
+    const warmOurs = await verifyWithOurs(st, madeOurs.token, madeOurs.antiCsrf, madeOurs.options);
+    expect(warmNode.status, "warm-up (Node)").toBe("OK");
+    expect(warmOurs.status, "warm-up (ours)").toBe("OK");
     madeNode.afterWarm?.();
     if (madeOurs !== madeNode) madeOurs.afterWarm?.();
   }

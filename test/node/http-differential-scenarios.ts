@@ -1,0 +1,429 @@
+// The scenario table of the HTTP differential tests. Every scenario runs once through supertokens-node and once
+// through our engine, each on its own (equivalent) session, and every recorded step must be answered identically.
+//
+// Clients behave like supertokens-website by default: they send the stored anti-csrf token, `rid: anti-csrf` on
+// API calls and `rid: session` on refresh/sign-out, `Authorization: Bearer <access|refresh>` in header mode, and
+// cookies by path (the refresh cookie only reaches /auth/session/refresh). Options turn those off one by one, so
+// the same scenario exercises the mode-specific anti-CSRF rules of each config file.
+import { Client, type Run, type Scenario } from "./http-differential-helpers.js";
+
+const cookieClient = async (r: Run, label = "create (st-auth-mode: cookie)", payload?: Record<string, unknown>) => {
+  const c = new Client("cookie");
+  await r.create(label, c, { authMode: "cookie", payload });
+  return c;
+};
+
+const headerClient = async (r: Run, label = "create (no st-auth-mode ⇒ header)", payload?: Record<string, unknown>) => {
+  const c = new Client("header");
+  await r.create(label, c, { payload });
+  return c;
+};
+
+/** A session whose access token the core must still promote (a refresh happened, no verify since). */
+const refreshedClient = async (r: Run, mode: "cookie" | "header") => {
+  const c = mode === "cookie" ? await cookieClient(r) : await headerClient(r);
+  await r.refresh("refresh", c);
+  return c;
+};
+
+const expiredToken = (r: Run) => {
+  const now = Math.floor(Date.now() / 1000);
+  return r.env.emu.mintAccessToken({ sub: "user-1", iat: now - 7200, exp: now - 10 });
+};
+
+export const commonScenarios: Scenario[] = [
+  // ---------------------------------------------------------------- create
+  {
+    name: "create: cookie mode (st-auth-mode: cookie)",
+    run: async (r) => void (await cookieClient(r)),
+  },
+  {
+    name: "create: header mode by default, for st-auth-mode header, for an unknown value; COOKIE is case-insensitive",
+    run: async (r) => {
+      await headerClient(r);
+      await r.create("create (st-auth-mode: header)", new Client("header"), { authMode: "header" });
+      await r.create("create (st-auth-mode: bogus)", new Client("header"), { authMode: "bogus" });
+      await r.create("create (st-auth-mode: COOKIE)", new Client("cookie"), { authMode: "COOKIE" });
+    },
+  },
+  {
+    name: "create: clears the other transfer method's stale access token",
+    run: async (r) => {
+      await r.create("cookie create with a stale Bearer header", new Client("cookie"), {
+        authMode: "cookie",
+        req: { authorization: "Bearer stale" },
+      });
+      await r.create("header create with a stale sAccessToken cookie", new Client("header"), {
+        req: { cookie: "sAccessToken=stale" },
+      });
+    },
+  },
+  {
+    name: "create: custom payload reaches the front token (non-ASCII included)",
+    run: async (r) => void (await cookieClient(r, "create", { custom: "ü", n: 1, nested: { a: [1, 2] } })),
+  },
+
+  // ---------------------------------------------------------------- verify
+  {
+    name: "verify, cookie mode: GET/POST with and without anti-csrf and rid",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.verify("GET", c, { method: "GET" });
+      await r.verify("POST", c);
+      await r.verify("GET without anti-csrf, rid", c, { method: "GET", antiCsrf: false, rid: null });
+      await r.verify("POST without anti-csrf", c, { antiCsrf: false });
+      await r.verify("POST without rid", c, { rid: null });
+      await r.verify("POST without anti-csrf, rid", c, { antiCsrf: false, rid: null });
+      await r.verify("POST with a wrong anti-csrf", c, { antiCsrf: "wrong" });
+      await r.verify("POST without anti-csrf, rid, antiCsrfCheck false", c, { antiCsrf: false, rid: null }, { antiCsrfCheck: false });
+      await r.verify("GET, antiCsrfCheck true, no anti-csrf", c, { method: "GET", antiCsrf: false }, { antiCsrfCheck: true });
+      await r.verify("PUT without anti-csrf, rid", c, { method: "PUT", antiCsrf: false, rid: null });
+      await r.verify("POST without anti-csrf, rid, optional session", c, { antiCsrf: false, rid: null }, { sessionRequired: false });
+    },
+  },
+  {
+    name: "verify, header mode: GET/POST, never CSRF-checked",
+    run: async (r) => {
+      const c = await headerClient(r);
+      await r.verify("GET", c, { method: "GET" });
+      await r.verify("POST", c);
+      await r.verify("POST without anti-csrf, rid", c, { antiCsrf: false, rid: null });
+    },
+  },
+  {
+    name: "verify: no token / garbage tokens ⇒ 401 unauthorised, nothing cleared; optional ⇒ no session",
+    run: async (r) => {
+      const c = new Client("cookie");
+      await r.verify("no token", c);
+      await r.verify("no token, GET", c, { method: "GET" });
+      await r.verify("no token, optional", c, {}, { sessionRequired: false });
+      await r.verify("sAccessToken=asdf", c, { cookie: "sAccessToken=asdf" });
+      await r.verify("Bearer asdf", c, { authorization: "Bearer asdf" });
+      await r.verify("Bearer asdf, optional", c, { authorization: "Bearer asdf" }, { sessionRequired: false });
+      await r.verify("Authorization without the Bearer prefix", c, { authorization: "asdf" });
+    },
+  },
+  {
+    name: "verify: an access token in both carriers (header wins), foreign Bearer + valid cookie (cookie used)",
+    run: async (r) => {
+      const ch = await headerClient(r);
+      const cc = await cookieClient(r);
+      const both = cc.clone();
+      both.accessToken = ch.accessToken;
+      await r.verify("cookie + header token", both, { send: "both" });
+      await r.verify("cookie + foreign Bearer", cc, { authorization: "Bearer not.a.jwt" });
+    },
+  },
+  {
+    name: "verify: expired access token ⇒ 401 try refresh (cookie, header, optional); sign-out too",
+    run: async (r) => {
+      const token = expiredToken(r);
+      const c = new Client("cookie");
+      c.jar.set("sAccessToken", { value: token, path: "/" });
+      await r.verify("expired cookie", c, { method: "GET" });
+      await r.verify("expired Bearer", c, { send: "none", authorization: `Bearer ${token}` });
+      await r.verify("expired cookie, optional", c, { method: "GET" }, { sessionRequired: false });
+      await r.signOut("sign-out with an expired token", c);
+    },
+  },
+  {
+    name: "verify: token signed by an unknown key ⇒ 401 try refresh",
+    run: async (r) => {
+      const c = new Client("cookie");
+      c.jar.set("sAccessToken", { value: r.env.emu.mintAccessToken({ sub: "user-1", kid: "orphan" }), path: "/" });
+      await r.verify("orphan-key token", c, { method: "GET" });
+    },
+  },
+  {
+    name: "verify: duplicate sAccessToken cookies ⇒ 401 try refresh; ignored when the header token is used",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.verify("duplicate sAccessToken", c, { extraCookies: "sAccessToken=other" });
+      const h = await headerClient(r);
+      await r.verify("header mode + duplicate sAccessToken cookies", h, { cookie: "sAccessToken=a; sAccessToken=b" });
+    },
+  },
+  {
+    name: "verify: legacy sIdRefreshToken cookie ⇒ 401 try refresh",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.verify("sIdRefreshToken present", c, { method: "GET", extraCookies: "sIdRefreshToken=legacy" });
+    },
+  },
+  {
+    name: "verify: after refresh the core promotes the token ⇒ new access cookie + front-token, once (cookie)",
+    run: async (r) => {
+      const c = await refreshedClient(r, "cookie");
+      await r.verify("POST with the refreshed token (promotion)", c);
+      await r.verify("POST again (no new token)", c);
+    },
+  },
+  {
+    name: "verify: after refresh the core promotes the token ⇒ st-access-token + front-token, once (header)",
+    run: async (r) => {
+      const c = await refreshedClient(r, "header");
+      await r.verify("POST with the refreshed token (promotion)", c);
+      await r.verify("GET again (no new token)", c, { method: "GET" });
+    },
+  },
+  {
+    name: "verify: promotion through a GET without anti-csrf / rid; POST without them",
+    run: async (r) => {
+      const c = await refreshedClient(r, "cookie");
+      await r.verify("GET with the refreshed token", c, { method: "GET", antiCsrf: false, rid: null });
+      const d = await refreshedClient(r, "cookie");
+      await r.verify("POST with the refreshed token without anti-csrf, rid", d, { antiCsrf: false, rid: null });
+    },
+  },
+  {
+    name: "verify: core says UNAUTHORISED ⇒ 401 unauthorised and all tokens cleared",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      r.revokeInCore(c);
+      await r.verify("checkDatabase on a revoked session", c, {}, { checkDatabase: true });
+      const refreshed = await refreshedClient(r, "cookie");
+      r.revokeInCore(refreshed);
+      await r.verify("refreshed token of a revoked session", refreshed);
+      const h = await refreshedClient(r, "header");
+      r.revokeInCore(h);
+      await r.verify("refreshed token of a revoked session (header)", h);
+    },
+  },
+  {
+    name: "verify: revoked session without checkDatabase is still valid (stateless)",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      r.revokeInCore(c);
+      await r.verify("revoked in core, no checkDatabase", c);
+    },
+  },
+  {
+    name: "verify: a global claim validator fails ⇒ 403 invalid claim (cookie, header); sign-out ignores it",
+    run: async (r) => {
+      const c = await cookieClient(r, "create blocked (cookie)", { blocked: true });
+      await r.verify("POST", c);
+      await r.verify("GET, optional session", c, { method: "GET" }, { sessionRequired: false });
+      const h = await headerClient(r, "create blocked (header)", { blocked: true });
+      await r.verify("POST (header)", h);
+      await r.signOut("sign-out of a blocked session", c);
+    },
+  },
+
+  // ---------------------------------------------------------------- refresh
+  {
+    name: "refresh, cookie mode: 200 {} with new cookies; without anti-csrf / rid",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.refresh("refresh", c);
+      const d = await cookieClient(r, "create 2");
+      await r.refresh("refresh without anti-csrf", d.clone(), { antiCsrf: false });
+      const e = await cookieClient(r, "create 3");
+      await r.refresh("refresh without rid", e.clone(), { rid: null });
+      const f = await cookieClient(r, "create 4");
+      await r.refresh("refresh with a wrong anti-csrf", f.clone(), { antiCsrf: "wrong" });
+    },
+  },
+  {
+    name: "refresh, header mode (Authorization: Bearer <refresh token>): 200 {} with header tokens",
+    run: async (r) => {
+      const c = await headerClient(r);
+      await r.refresh("refresh", c);
+      const d = await headerClient(r, "create 2");
+      await r.refresh("refresh without anti-csrf, rid", d, { antiCsrf: false, rid: null });
+    },
+  },
+  {
+    name: "refresh: tenant path /auth/public/session/refresh (header mode)",
+    run: async (r) => {
+      const c = await headerClient(r);
+      await r.auth("refresh via /auth/public/session/refresh", c, "/auth/public/session/refresh");
+    },
+  },
+  {
+    name: "refresh: refresh token in both carriers ⇒ header used, cookies cleared",
+    run: async (r) => {
+      const cc = await cookieClient(r);
+      const ch = await headerClient(r);
+      const both = cc.clone();
+      both.refreshToken = ch.refreshToken;
+      await r.refresh("cookie + header refresh tokens", both, { send: "both" });
+    },
+  },
+  {
+    name: "refresh: the same token twice before promotion ⇒ 200 both times",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      const old = c.clone();
+      await r.refresh("refresh", c);
+      await r.refresh("refresh with the same token again", old);
+    },
+  },
+  {
+    name: "refresh: no token / garbage / only an access cookie ⇒ 401 unauthorised, all cleared",
+    run: async (r) => {
+      const c = new Client("cookie");
+      await r.refresh("no token", c);
+      await r.refresh("sRefreshToken=asdf", c, { cookie: "sRefreshToken=asdf" });
+      await r.refresh("Bearer asdf", c, { authorization: "Bearer asdf" });
+      await r.refresh("empty sRefreshToken", c, { cookie: "sRefreshToken=" });
+      const s = await cookieClient(r);
+      await r.refresh("only sAccessToken", s, { cookie: `sAccessToken=${s.jar.get("sAccessToken")!.value}` });
+      await r.refresh("expired sAccessToken only", c, { cookie: `sAccessToken=${expiredToken(r)}` });
+    },
+  },
+  {
+    name: "refresh: legacy sIdRefreshToken is cleared (success and failure)",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.refresh("valid refresh + sIdRefreshToken", c, { extraCookies: "sIdRefreshToken=legacy" });
+      await r.refresh("only sIdRefreshToken", new Client("cookie"), { cookie: "sIdRefreshToken=legacy" });
+      await r.refresh("garbage refresh + sIdRefreshToken", new Client("cookie"), { cookie: "sRefreshToken=asdf; sIdRefreshToken=legacy" });
+    },
+  },
+  {
+    name: "refresh: reused refresh token after promotion ⇒ 401 token theft detected, cleared, revoked in core (cookie)",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      const handle = c.handle();
+      const stolen = c.clone();
+      await r.refresh("refresh", c);
+      await r.verify("verify (promotion)", c);
+      await r.refresh("refresh with the old refresh token", stolen);
+      r.fact("core", { sessionStillInCore: r.coreHas(c, handle) });
+      await r.refresh("refresh with the current refresh token", c);
+    },
+  },
+  {
+    name: "refresh: reused refresh token after promotion ⇒ 401 token theft detected, cleared, revoked in core (header)",
+    run: async (r) => {
+      const c = await headerClient(r);
+      const handle = c.handle();
+      const stolen = c.clone();
+      await r.refresh("refresh", c);
+      await r.verify("verify (promotion)", c);
+      await r.refresh("refresh with the old refresh token", stolen);
+      r.fact("core", { sessionStillInCore: r.coreHas(c, handle) });
+    },
+  },
+  {
+    // The SDK throws a plain Error (its frameworks answer 500); both sides go through the same "framework" wrapper.
+    name: "refresh: duplicate session cookies without olderCookieDomain ⇒ 500, even with the refresh token in the header",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.refresh("duplicate sRefreshToken", c.clone(), { extraCookies: "sRefreshToken=other" });
+      await r.refresh("duplicate sAccessToken", c.clone(), { extraCookies: "sAccessToken=other" });
+      const h = await headerClient(r);
+      await r.refresh("Bearer refresh + duplicate cookies", h, { cookie: "sRefreshToken=a; sRefreshToken=b" });
+    },
+  },
+
+  // ---------------------------------------------------------------- sign-out
+  {
+    name: "sign-out, cookie mode: 200 {status: OK}, cookies cleared, front-token remove",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      const handle = c.handle();
+      await r.signOut("sign-out", c);
+      r.fact("core", { sessionStillInCore: r.coreHas(c, handle) });
+    },
+  },
+  {
+    name: "sign-out, header mode: 200, empty header tokens",
+    run: async (r) => {
+      const c = await headerClient(r);
+      const handle = c.handle();
+      await r.signOut("sign-out", c);
+      r.fact("core", { sessionStillInCore: r.coreHas(c, handle) });
+    },
+  },
+  {
+    name: "sign-out: without anti-csrf / rid (cookie), header mode without them",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.signOut("cookie sign-out without anti-csrf", c.clone(), { antiCsrf: false });
+      await r.signOut("cookie sign-out without rid", c.clone(), { rid: null });
+      const h = await headerClient(r);
+      await r.signOut("header sign-out without anti-csrf, rid", h, { antiCsrf: false, rid: null });
+    },
+  },
+  {
+    name: "sign-out of a session already revoked in the core ⇒ still 200 + cleared",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      r.revokeInCore(c);
+      await r.signOut("sign-out (cookie)", c);
+      const h = await headerClient(r);
+      r.revokeInCore(h);
+      await r.signOut("sign-out (header)", h);
+    },
+  },
+  {
+    name: "sign-out without a session ⇒ 401 unauthorised, nothing cleared",
+    run: async (r) => {
+      await r.signOut("sign-out, no token", new Client("cookie"));
+      await r.signOut("sign-out, garbage cookie", new Client("cookie"), { cookie: "sAccessToken=asdf" });
+    },
+  },
+  {
+    name: "sign-out with a refreshed token (core promotes, then the session is cleared), header mode",
+    knownBug:
+      "SDK access-control-expose-headers is \"front-token, st-access-token, st-refresh-token\" (the promotion writes front-token and " +
+      "st-access-token before revokeSession clears), ours \"st-access-token, st-refresh-token, front-token\": src/http/flow.ts okResult().applyTo " +
+      "only calls headers.clear(method) when session.revoked and skips the promotion's setAccessToken that the SDK does first.",
+    run: async (r) => {
+      const c = await refreshedClient(r, "header");
+      await r.signOut("sign-out (header)", c);
+    },
+  },
+  {
+    name: "sign-out with a refreshed token (core promotes, then the session is cleared), cookie mode",
+    browserEffectiveCookies: true,
+    run: async (r) => {
+      const c = await refreshedClient(r, "cookie");
+      await r.signOut("sign-out (cookie)", c);
+    },
+  },
+];
+
+/** Cross-site website (SameSite=None ⇒ anti-CSRF VIA_CUSTOM_HEADER): what only the `rid` rules reach. */
+export const crossSiteScenarios: Scenario[] = [
+  {
+    name: "cross-site: refresh without rid while a legacy sIdRefreshToken is present",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.refresh("refresh without rid + sIdRefreshToken", c, { rid: null, extraCookies: "sIdRefreshToken=legacy" });
+    },
+  },
+  {
+    name: "cross-site: the rid value is irrelevant, only its presence",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      await r.verify("POST with rid: whatever", c, { rid: "whatever" });
+      await r.refresh("refresh with rid: anti-csrf", c, { rid: "anti-csrf" });
+    },
+  },
+];
+
+/** antiCsrf "VIA_TOKEN": what only the anti-csrf token rules reach. */
+export const viaTokenScenarios: Scenario[] = [
+  {
+    name: "VIA_TOKEN: another session's anti-csrf token is rejected (verify, refresh, sign-out)",
+    run: async (r) => {
+      const a = await cookieClient(r, "create A");
+      const b = await cookieClient(r, "create B");
+      await r.verify("verify A with B's anti-csrf", a, { antiCsrf: b.antiCsrf! });
+      await r.signOut("sign-out A with B's anti-csrf", a.clone(), { antiCsrf: b.antiCsrf! });
+      await r.refresh("refresh A with B's anti-csrf", a, { antiCsrf: b.antiCsrf! });
+    },
+  },
+  {
+    name: "VIA_TOKEN: after refresh the old anti-csrf token no longer passes, the new one does",
+    run: async (r) => {
+      const c = await cookieClient(r);
+      const old = c.antiCsrf!;
+      await r.refresh("refresh", c);
+      await r.verify("POST with the old anti-csrf", c, { antiCsrf: old });
+      await r.verify("POST with the new anti-csrf (promotion, anti-csrf echoed)", c);
+    },
+  },
+];
