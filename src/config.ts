@@ -1,5 +1,5 @@
 import type { JwksCacheStore } from "./jwks/cache.js";
-import type { SessionClaimValidator } from "./session/claims.js";
+import type { SessionClaim, SessionClaimValidator } from "./session/claims.js";
 
 export type AntiCsrfMode = "VIA_TOKEN" | "VIA_CUSTOM_HEADER" | "NONE";
 export type CookieSameSite = "strict" | "lax" | "none";
@@ -64,11 +64,15 @@ export interface SuperTokensConfig {
   now?: () => number;
 
   // --- Claims (protocol §7) ---
-  /** As supertokens-node's EmailVerification recipe: `REQUIRED` adds `st-ev` `isVerified()` to the global validators. */
-  emailVerification?: "REQUIRED" | "OPTIONAL";
-  /** As the UserRoles recipe: put `st-role` and `st-perm` in new sessions' payloads. Default `false`. */
-  userRoles?: boolean;
-  /** The validators every `verifySession` runs (default: those the options above add). */
+  /**
+   * Claims whose values go into every new session's payload, as supertokens-node's recipes add theirs
+   * (e.g. `[EmailVerificationClaim]`, `[UserRoleClaim, PermissionClaim]`). Default none.
+   */
+  claimsAddedOnCreate?: SessionClaim<unknown>[];
+  /**
+   * The validators every `getSession`/`verifySession` runs, e.g.
+   * `() => [EmailVerificationClaim.validators.isVerified()]`. Default none.
+   */
   getGlobalClaimValidators?: (input: {
     userId: string;
     recipeUserId: string;
@@ -104,8 +108,7 @@ export interface ResolvedConfig {
   exposeAccessTokenToFrontendInCookieBasedAuth: boolean;
   getTokenTransferMethod: NonNullable<SuperTokensConfig["getTokenTransferMethod"]> | undefined;
   now: () => number;
-  emailVerification: "REQUIRED" | "OPTIONAL" | undefined;
-  userRoles: boolean;
+  claimsAddedOnCreate: SessionClaim<unknown>[];
   getGlobalClaimValidators: SuperTokensConfig["getGlobalClaimValidators"];
 }
 
@@ -275,8 +278,11 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
       ? "none"
       : "lax";
   const cookieSameSite = input.cookieSameSite ?? sameSiteDefault;
-  if (input.emailVerification !== undefined && !["REQUIRED", "OPTIONAL"].includes(input.emailVerification)) {
-    fail(`emailVerification must be "REQUIRED" or "OPTIONAL", got ${JSON.stringify(input.emailVerification)}`);
+  if (
+    input.claimsAddedOnCreate !== undefined &&
+    (!Array.isArray(input.claimsAddedOnCreate) || input.claimsAddedOnCreate.some((c) => typeof c?.fetchValue !== "function"))
+  ) {
+    fail("claimsAddedOnCreate must be an array of claims (e.g. [UserRoleClaim])");
   }
   if (input.getGlobalClaimValidators !== undefined && typeof input.getGlobalClaimValidators !== "function") {
     fail("getGlobalClaimValidators must be a function");
@@ -323,8 +329,7 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
     exposeAccessTokenToFrontendInCookieBasedAuth: input.exposeAccessTokenToFrontendInCookieBasedAuth === true,
     getTokenTransferMethod: input.getTokenTransferMethod,
     now: input.now ?? (() => Date.now()),
-    emailVerification: input.emailVerification,
-    userRoles: input.userRoles === true,
+    claimsAddedOnCreate: input.claimsAddedOnCreate ?? [],
     getGlobalClaimValidators: input.getGlobalClaimValidators,
   };
 }

@@ -9,13 +9,7 @@ import * as core from "./session/core-calls.js";
 import { getSession, type GetSessionOptions, type GetSessionResult, type OptionalGetSessionResult } from "./session/get.js";
 import { Session } from "./session/session.js";
 import { VerifiedTokenCache } from "./session/verified-cache.js";
-import {
-  EmailVerificationClaim,
-  PermissionClaim,
-  UserRoleClaim,
-  type SessionClaim,
-  type SessionClaimValidator,
-} from "./session/claims.js";
+import type { SessionClaimValidator } from "./session/claims.js";
 import {
   createNewSessionInRequest,
   getSessionFromRequest,
@@ -227,27 +221,22 @@ export class SuperTokensEdge {
     return undefined;
   }
 
-  /** @internal The validators a request's session must pass (config hook, or the recipes' defaults). */
+  /** @internal The validators a request's session must pass (the `getGlobalClaimValidators` hook). */
   async getGlobalClaimValidators(session: Session): Promise<SessionClaimValidator[]> {
-    const byRecipes: SessionClaimValidator[] =
-      this.config.emailVerification === "REQUIRED" ? [EmailVerificationClaim.validators.isVerified()] : [];
     const hook = this.config.getGlobalClaimValidators;
-    if (hook === undefined) return byRecipes;
+    if (hook === undefined) return [];
     return hook({
       userId: session.getUserId(),
       recipeUserId: session.getRecipeUserId(),
       tenantId: session.getTenantId(),
-      claimValidatorsAddedByOtherRecipes: byRecipes,
+      claimValidatorsAddedByOtherRecipes: [],
     });
   }
 
-  /** @internal Claims the configured recipes put into every new session (st-ev, st-role, st-perm). */
+  /** @internal Values of `claimsAddedOnCreate`, fetched into a new session's payload. */
   async addClaimsToNewSessionPayload(payload: JsonObject, recipeUserId: string, tenantId: string): Promise<JsonObject> {
-    const claims: SessionClaim<unknown>[] = [];
-    if (this.config.emailVerification !== undefined) claims.push(EmailVerificationClaim as SessionClaim<unknown>);
-    if (this.config.userRoles) claims.push(UserRoleClaim as SessionClaim<unknown>, PermissionClaim as SessionClaim<unknown>);
     let out = payload;
-    for (const claim of claims) {
+    for (const claim of this.config.claimsAddedOnCreate) {
       const value = await claim.fetchValue({ userId: recipeUserId, recipeUserId, tenantId, payload: out, core: this.ctx.querier });
       if (value !== undefined) out = claim.addToPayload(out, value);
     }

@@ -76,6 +76,6 @@ export async function fetchCapped(
   try {
     return await Promise.race([work, deadline]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

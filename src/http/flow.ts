@@ -112,9 +112,9 @@ function okResult(st: SuperTokensEdge, session: Session | undefined, method: Tok
     session,
     transferMethod: method,
     applyTo(response) {
-      if (session?.revoked) {
-        headers.clear(method);
-      } else if (session?.accessTokenUpdated) {
+      // As the SDK: what the request renewed is written first, then a revocation clears it (for cookies only the
+      // last line per name is kept; the header order of the SDK is preserved).
+      if (session?.accessTokenUpdated) {
         headers.setAccessToken(
           session.getAccessToken(),
           buildFrontToken(session.getUserId(), session.getAccessTokenExpiry(), session.getAccessTokenPayload()),
@@ -125,6 +125,7 @@ function okResult(st: SuperTokensEdge, session: Session | undefined, method: Tok
         const antiCsrf = session.getAntiCsrfToken();
         if (antiCsrf !== undefined) headers.setAntiCsrf(antiCsrf);
       }
+      if (session?.revoked) headers.clear(method);
       return headers.applyTo(response);
     },
   };
@@ -255,7 +256,6 @@ export async function refreshSessionInRequest(st: SuperTokensEdge, req: Request)
   let disableAntiCsrf = method === "header";
   if (antiCsrfModeFor(st) === "VIA_CUSTOM_HEADER" && !disableAntiCsrf) {
     if (req.headers.get("rid") === null) {
-      if (hasLegacy) headers.clearLegacyCookie();
       return failureResponse(st, { status: "UNAUTHORISED", message: "anti-csrf check failed", clearTokens: true }, headers);
     }
     disableAntiCsrf = true;

@@ -13,6 +13,7 @@ export const REFRESH_HEADER = "st-refresh-token";
 export const FRONT_TOKEN_HEADER = "front-token";
 export const ANTI_CSRF_HEADER = "anti-csrf";
 const ONE_YEAR_MS = 31536000000;
+const NO_STORE = "no-cache, no-store, max-age=0, must-revalidate";
 export const TRANSFER_METHODS: readonly TokenTransferMethod[] = ["cookie", "header"];
 
 /** The value after `Bearer ` (exact, case-sensitive prefix, as supertokens-node). */
@@ -132,12 +133,16 @@ export class SessionHeaders {
     if (this.isEmpty) return response;
     const out = new Response(response.body, response);
     this.writeTo(out.headers);
-    if (!out.headers.has("cache-control")) out.headers.set("cache-control", "no-cache, no-store, max-age=0, must-revalidate");
+    if (!out.headers.has("cache-control")) out.headers.set("cache-control", NO_STORE);
     return out;
   }
 }
 
+/** A session API answer: JSON, never cacheable (as the SDK's fetch integration sends them). */
 export function jsonResponse(status: number, body: unknown, headers?: SessionHeaders): Response {
-  const res = new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+  const res = new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": NO_STORE },
+  });
   return headers ? headers.applyTo(res) : res;
 }

@@ -191,7 +191,7 @@ export class JwksManager {
           timer = setTimeout(() => resolve(TIMED_OUT), attempt === 0 ? this.joinDeadlineMs : this.opts.timeoutMs + 50);
         }),
       ]);
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       if (outcome !== TIMED_OUT) return;
       if (this.pending === flight) this.pending = undefined; // abandon the stranded flight
     }

@@ -212,10 +212,10 @@ export class EmailVerificationClaimClass extends BooleanClaim {
   };
 }
 
-export const EmailVerificationClaim = new EmailVerificationClaimClass();
+export const EmailVerificationClaim = /* @__PURE__ */ new EmailVerificationClaimClass();
 
 /** `st-role`: the user's roles in the session's tenant. */
-export const UserRoleClaim = new PrimitiveArrayClaim<string>({
+export const UserRoleClaim = /* @__PURE__ */ new PrimitiveArrayClaim<string>({
   key: "st-role",
   fetchValue: async ({ userId, tenantId, core }) => {
     const res = await core.get(Querier.tenantPath("/<tenantId>/recipe/user/roles", tenantId), { userId });
@@ -224,7 +224,7 @@ export const UserRoleClaim = new PrimitiveArrayClaim<string>({
 });
 
 /** `st-perm`: the permissions of all the user's roles in the session's tenant. */
-export const PermissionClaim = new PrimitiveArrayClaim<string>({
+export const PermissionClaim = /* @__PURE__ */ new PrimitiveArrayClaim<string>({
   key: "st-perm",
   fetchValue: async ({ userId, tenantId, core }) => {
     const res = await core.get(Querier.tenantPath("/<tenantId>/recipe/user/roles", tenantId), { userId });

@@ -3,10 +3,10 @@
 // Responses are reduced to what the frontend SDKs see (status, JSON body, Set-Cookie lines, session headers).
 //
 // supertokens-node is a CommonJS singleton: each test file (own process, see vitest.node.config.ts) calls
-// `setupDifferential(config)` once.
+// `setupDifferential(config)` once. HTTP_DIFF_DUMP=1 prints the SDK's observed steps of every scenario.
 import { createRequire } from "node:module";
 import { expect } from "vitest";
-import { createSuperTokens, type SuperTokensEdge, type SessionClaimValidator } from "../../src/index.js";
+import { createSuperTokens, type JsonObject, type SessionClaimValidator, type SuperTokensEdge } from "../../src/index.js";
 import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
 
 process.env.TEST_MODE = "testing";
@@ -82,7 +82,7 @@ function sdkDriver(): Driver {
         async (err: unknown, s: any) => {
           // withSession answers session errors itself; `err` is only what its error handler could not answer.
           if (err !== undefined) return Response.json({ thrown: String(err) }, { status: 500 });
-          return Response.json(sessionBody(s === undefined ? undefined : { getUserId: () => s.getUserId(), getTenantId: () => s.getTenantId() }));
+          return Response.json(sessionBody(s));
         },
         options,
       ),
@@ -94,7 +94,7 @@ function oursDriver(st: SuperTokensEdge): Driver {
   return {
     name: "ours",
     create: async (req, userId, payload) => {
-      const created = await st.createNewSession(req, "public", userId, payload as never);
+      const created = await st.createNewSession(req, "public", userId, payload as JsonObject | undefined);
       return created.applyTo(Response.json({ userId: created.session!.getUserId() }));
     },
     verify: async (req, options) => {
@@ -288,7 +288,7 @@ export interface Observed {
   /** Set-Cookie lines with token values → `<token>` and non-epoch dates → `<date>`. */
   setCookie: string[];
   /** `null` (absent), `"remove"`, or the decoded token with volatile values replaced by their type. */
-  frontToken: null | "remove" | { uid: string; up: Record<string, unknown> };
+  frontToken: null | "remove" | { uid: string; up: Record<string, unknown>; base64: boolean };
   /** absent | echo (same as the request's anti-csrf) | new */
   antiCsrf: "absent" | "echo" | "new";
   stAccessToken: "absent" | "empty" | "set";
@@ -339,7 +339,14 @@ export async function observe(label: string, req: Request, res: Response): Promi
       if (d === EPOCH) return `Expires=${EPOCH}`;
       return "Expires=<date>";
     });
-    return `${name}=${value === "" ? "" : "<token>"}${rest}`;
+    // The value itself differs per session; its encoding must be the SDK's (cookie.serialize → encodeURIComponent).
+    let canonical = false;
+    try {
+      canonical = encodeURIComponent(decodeURIComponent(value)) === value;
+    } catch {
+      // malformed escape
+    }
+    return `${name}=${value === "" ? "" : canonical ? "<token>" : "<non-canonical token>"}${rest}`;
   });
   const ft = res.headers.get("front-token");
   let frontToken: Observed["frontToken"] = null;
@@ -351,7 +358,8 @@ export async function observe(label: string, req: Request, res: Response): Promi
     ate = decoded.ate;
     const up: Record<string, unknown> = {};
     for (const k of Object.keys(decoded.up).sort()) up[k] = VOLATILE_UP.has(k) ? typeOf(decoded.up[k]) : decoded.up[k];
-    frontToken = { uid: decoded.uid, up };
+    // standard base64 alphabet with padding, as the SDK (frontends decode it with atob)
+    frontToken = { uid: decoded.uid, up, base64: /^[A-Za-z0-9+/]*={0,2}$/.test(ft) && ft.length % 4 === 0 };
   }
   const ac = res.headers.get("anti-csrf");
   return {

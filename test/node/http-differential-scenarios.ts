@@ -366,10 +366,6 @@ export const commonScenarios: Scenario[] = [
   },
   {
     name: "sign-out with a refreshed token (core promotes, then the session is cleared), header mode",
-    knownBug:
-      "SDK access-control-expose-headers is \"front-token, st-access-token, st-refresh-token\" (the promotion writes front-token and " +
-      "st-access-token before revokeSession clears), ours \"st-access-token, st-refresh-token, front-token\": src/http/flow.ts okResult().applyTo " +
-      "only calls headers.clear(method) when session.revoked and skips the promotion's setAccessToken that the SDK does first.",
     run: async (r) => {
       const c = await refreshedClient(r, "header");
       await r.signOut("sign-out (header)", c);

@@ -7,9 +7,26 @@
 // without a valid session reach the origin, and never answers a hostile request with a 500.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
-import type { RecordedRequest } from "../setup/recording-origin.js";
 import { FrontDoor, frontDoorOptionsFromEnv, frontDoorWorker, type FrontDoorEnv } from "../../src/worker/index.js";
 import { cookieHeader, cookieJar } from "./helpers/core.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** test/setup/recording-origin.ts: a core emulator reserved for this file. */
+    frontDoorCoreUrl: string;
+  }
+}
+
+/** What the recording origin (test/setup/recording-origin.ts) stores per request. */
+interface RecordedRequest {
+  method: string;
+  /** Raw request target as received (path + query). */
+  url: string;
+  /** Node's lower-cased header object. */
+  headers: Record<string, string | string[] | undefined>;
+  rawHeaders: string[];
+  body: string;
+}
 
 const originUrl = inject("originUrl");
 // A core emulator reserved for this file: its failure modes must not leak into test files running in parallel.
@@ -217,6 +234,9 @@ describe("authenticated requests reach the origin with identity headers", () => 
     ["/a%2F..%2Fb?q=%26&r", "/a%2F..%2Fb?q=%26&r"],
     ["/caf%C3%A9/%F0%9F%98%80", "/caf%C3%A9/%F0%9F%98%80"],
     ["/x#fragment", "/x"],
+    ["/a%3Fb%23c?real=1", "/a%3Fb%23c?real=1"], // an encoded ? or # stays in the path, no query smuggling
+    ["/a b/<x>", "/a%20b/%3Cx%3E"],
+    ["/?", "/"],
   ];
   it.each(oddUrls)("odd URL %s reaches our origin as %s", async (path, recorded) => {
     const jar = await signInCookie(door);
@@ -379,11 +399,12 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
     ["latin-1 bytes in cookie values", "unauthorised", async () => ({ headers: { cookie: "theme=caf\u00e9; sAccessToken=\u00e9\u00e9.\u00ff.\u00e0" } })],
     ["garbage JWT with valid base64url segments", "unauthorised", async () => ({ headers: bearer(`${b64url({ hello: "world" })}.${b64url([1, 2, 3])}.${b64url("sig")}`) })],
     ["JWT whose payload lacks the session claims", "unauthorised", async () => ({ headers: bearer(`${b64url({ alg: "RS256", typ: "JWT", kid: "d-1", version: "5" })}.${b64url({ sub: "admin" })}.c2ln`) })],
-    ["alg none token (emulator mint, empty signature)", "unauthorised", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" }, signature: "none" })) })],
+    ["alg none token (emulator mint, empty signature)", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" }, signature: "none" })) })],
     ["alg none token with a valid RS256 signature", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" } })) })],
     ["HS256 header on an RS256 token", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "HS256" } })) })],
     ["jku header pointing elsewhere", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { jku: "http://evil.example/jwks" } })) })],
     ["hop-by-hop headers without a session", "unauthorised", async () => ({ headers: { connection: "upgrade, x-a", upgrade: "websocket", te: "trailers", "x-a": "1" } })],
+    ["the same valid sAccessToken cookie twice", "try refresh token", async () => { const t = await mint({ sub: "u1" }); return { headers: { cookie: `sAccessToken=${t}; sAccessToken=${t}` } }; }],
     ["spoofed identity headers without a session", "unauthorised", async () => ({ headers: { "x-supertokens-user-id": "admin", x_supertokens_user_id: "admin" } })],
   ];
   it.each(cases)("%s → 401 %s", async (_name, message, init) => {
@@ -391,6 +412,19 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ message });
     expect(await originRequests()).toEqual([]);
+  });
+
+  it("unusual methods: 401 without a session, forwarded as-is with one", async () => {
+    const jar = await signInCookie(door);
+    for (const method of ["PATCH", "PUT", "PROPFIND", "HEAD"]) {
+      expect((await door("/api/res", { method })).status, method).toBe(401);
+    }
+    expect(await originRequests()).toEqual([]);
+    for (const method of ["PATCH", "PROPFIND", "HEAD"]) {
+      const res = await door("/api/res", { method, headers: { cookie: cookieHeader(jar) } });
+      expect(res.status, method).toBe(200);
+    }
+    expect((await originRequests()).map((r) => r.method)).toEqual(["PATCH", "PROPFIND", "HEAD"]);
   });
 
   it("cookie AND Authorization tokens: the header's session wins", async () => {
@@ -402,7 +436,7 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
   });
 
   it("odd request URLs without a session are 401, not forwarded", async () => {
-    for (const path of ["//evil.example/x", "/http://evil.example/", "/\\evil.example", "/%00", "/a?%zz=%"]) {
+    for (const path of ["//evil.example/x", "/http://evil.example/", "/\\evil.example", "/%00", "/a?%zz=%", `/${"a".repeat(8000)}`]) {
       const res = await door(path);
       expect(res.status, path).toBe(401);
     }
@@ -524,6 +558,23 @@ describe("{apiBasePath}/* routes other than refresh and sign-out go to AUTH_ORIG
     expect((await onlyOriginRequest()).url).toBe(`/auth-origin${path}`);
   });
 
+  it.each([
+    ["/authority"], // not under {apiBasePath}/
+    ["/auth/%2e%2e/secret"], // dot segments are resolved before routing: this is /secret
+    ["/auth/../secret"],
+    ["/AUTH/signin"],
+  ])("%s is not an auth route: protected, nothing forwarded", async (path) => {
+    const door = frontDoor({ AUTH_ORIGIN_URL: `${originUrl}/auth-origin` });
+    expect((await door(path)).status).toBe(401);
+    expect(await originRequests()).toEqual([]);
+  });
+
+  it("an encoded slash stays inside the auth origin's base path", async () => {
+    const door = frontDoor({ AUTH_ORIGIN_URL: `${originUrl}/auth-origin/` });
+    expect((await door("/auth/..%2F..%2Fsecret")).status).toBe(200);
+    expect((await onlyOriginRequest()).url).toBe("/auth-origin/auth/..%2F..%2Fsecret");
+  });
+
   it("AUTH_ORIGIN_URL defaults to ORIGIN_URL", async () => {
     const door = frontDoor();
     expect((await door("/auth/signin")).status).toBe(200);
@@ -574,18 +625,20 @@ describe("refresh, promotion and sign-out through the front door", () => {
 
     // First use of the refreshed token: the core promotes it and hands out a new access token.
     const verifies = await coreCount("POST /recipe/session/verify");
-    const promoted = await door("/api/me", { headers: { cookie: cookieHeader(jar) } });
+    const promoted = await door("/api/set-cookie", { headers: { cookie: cookieHeader(jar) } });
     expect(promoted.status).toBe(200);
     expect(await coreCount("POST /recipe/session/verify")).toBe(verifies + 1);
     const promotedCookies = promoted.headers.getSetCookie();
-    expect(promotedCookies).toHaveLength(1);
-    expect(promotedCookies[0]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/;/);
+    expect(promotedCookies).toHaveLength(2); // the origin's own cookie, then the renewed access token
+    expect(promotedCookies[0]).toBe("origin-cookie=1; Path=/");
+    expect(promotedCookies[1]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/;/);
     const front = JSON.parse(atob(promoted.headers.get("front-token")!));
     expect(front.uid).toBe("u-rot");
     expect(promoted.headers.get("cache-control")).toBe("private, no-store");
     expect(promoted.headers.get("x-origin")).toBe("1");
-    expectIdentity(await onlyOriginRequest(), "u-rot");
     cookieJar(promoted, jar);
+    delete jar["origin-cookie"];
+    expectIdentity(await onlyOriginRequest(), "u-rot", accessFromJar(jar)); // the payload of the NEW token
     expect(jwtPayload(accessFromJar(jar)).parentRefreshTokenHash1 ?? null).toBeNull();
     expect(jwtPayload(accessFromJar(jar)).sessionHandle).toBe(jwtPayload(oldAccess).sessionHandle);
 
@@ -646,11 +699,13 @@ describe("refresh, promotion and sign-out through the front door", () => {
     expect(await originRequests()).toEqual([]);
   });
 
-  it("tenant-prefixed own routes are answered too ({apiBasePath}/<tenant>/session/refresh)", async () => {
+  it("tenant-prefixed and trailing-slash own routes are answered too", async () => {
     const { refresh } = await signInHeader(door, "u-t");
     const res = await door("/auth/public/session/refresh", { method: "POST", headers: bearer(refresh) });
     expect(res.status).toBe(200);
-    expect(res.headers.get("st-access-token")).toMatch(/^eyJ/);
+    const again = await door("/auth/session/refresh/", { method: "POST", headers: bearer(res.headers.get("st-refresh-token")!) });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("st-access-token")).toMatch(/^eyJ/);
     expect(await originRequests()).toEqual([]);
   });
 
@@ -835,6 +890,17 @@ describe("configuration errors answer a clear 500", () => {
     [{ COOKIE_SAME_SITE: "sideways" }, /cookieSameSite must be/],
     [{ ANTI_CSRF: "MAYBE" }, /antiCsrf must be/],
   ];
+  it.each([
+    [{ JWKS_REFRESH_INTERVAL_SEC: "60", ANTI_CSRF: "NONE", COOKIE_SECURE: "false", COOKIE_SAME_SITE: "LAX" }],
+    [{ ORIGIN_URL: `${originUrl}/`, PUBLIC_PATHS: " /api/me , , /x/* " }],
+    [{ API_BASE_PATH: "/auth/", SUPERTOKENS_API_KEY: "" }],
+  ])("valid config %o is accepted", async (vars: Vars) => {
+    const door = frontDoor({ PUBLIC_PATHS: "/api/me", ...vars });
+    const res = await door("/api/me");
+    expect(res.status).toBe(200);
+    expect((await onlyOriginRequest()).url).toBe("/api/me");
+  });
+
   it.each(cases)("%o → 500 front door misconfigured", async (vars, pattern) => {
     const res = await frontDoor(vars)("/api/me");
     expect(res.status).toBe(500);
