@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
+import type { SuperTokensConfig } from "../config.js";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isSuperTokensEdgeError } from "../errors.js";
 import { failureResponse, type VerifySessionOptions } from "../http/flow.js";
 import type { Session } from "../session/session.js";
-import type { SuperTokensEdge } from "../supertokens.js";
+import { SuperTokensEdge } from "../supertokens.js";
 
 export type { VerifySessionOptions } from "../http/flow.js";
 export type { Session } from "../session/session.js";
@@ -15,19 +16,43 @@ function replaceResponse(c: Context, res: Response): void {
   c.res = res;
 }
 
+/** An engine, or a factory called once per isolate with the first request's context (for `c.env` bindings). */
+export type SuperTokensSource =
+  | SuperTokensEdge
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Hono env
+  | ((c: Context<any>) => SuperTokensEdge | SuperTokensConfig);
+
+const ENGINE_KEY = "supertokens-edge";
+
+function resolver(source: SuperTokensSource, who: string): (c: Context) => SuperTokensEdge {
+  if (source instanceof SuperTokensEdge) return () => source;
+  if (typeof source !== "function") {
+    throw new TypeError(`supertokens-edge/hono: ${who} needs createSuperTokens(...) or a function (c) => config`);
+  }
+  let engine: SuperTokensEdge | undefined;
+  return (c) => {
+    if (engine === undefined) {
+      const made = source(c);
+      engine = made instanceof SuperTokensEdge ? made : new SuperTokensEdge(made);
+    }
+    return engine;
+  };
+}
+
 /**
- * Mounts the session APIs the official frontend SDKs call: `POST {apiBasePath}/session/refresh` and
- * `POST {apiBasePath}/signout` (tenant-prefixed too). Every other request goes on to the next handler.
+ * Mounts the session APIs the official frontend SDKs call — `POST {apiBasePath}/session/refresh` and
+ * `POST {apiBasePath}/signout` (tenant-prefixed too) — and makes the engine available to `verifySession()`.
+ * Every other request goes on to the next handler.
  *
  * ```ts
- * app.use("*", supertokens(st));
+ * app.use("*", supertokens((c) => ({ connectionURI: c.env.SUPERTOKENS_CONNECTION_URI, appInfo: { apiDomain: "https://api.example.com" }, jwksCache: c.env.SUPERTOKENS_JWKS })));
  * ```
  */
-export function supertokens(st: SuperTokensEdge): MiddlewareHandler {
-  if (st === null || typeof st !== "object" || typeof st.handleAuthRequest !== "function") {
-    throw new TypeError("supertokens-edge/hono: supertokens(st) needs the object createSuperTokens() returned");
-  }
+export function supertokens(source: SuperTokensSource): MiddlewareHandler {
+  const engineFor = resolver(source, "supertokens()");
   return async (c, next) => {
+    const st = engineFor(c);
+    c.set(ENGINE_KEY as never, st as never);
     const res = await st.handleAuthRequest(c.req.raw);
     if (res !== undefined) return res;
     await next();
@@ -41,26 +66,39 @@ export function supertokens(st: SuperTokensEdge): MiddlewareHandler {
  * response after the handler; `session.revokeSession()` in a handler clears them.
  *
  * ```ts
- * app.get("/me", verifySession(st), (c) => c.json({ userId: c.var.session.getUserId() }));
+ * app.get("/me", verifySession(), (c) => c.json({ userId: c.var.session.getUserId() }));
  * ```
  */
 export function verifySession(
-  st: SuperTokensEdge,
   options?: VerifySessionOptions & { sessionRequired?: true },
 ): MiddlewareHandler<{ Variables: { session: Session } }>;
 export function verifySession(
-  st: SuperTokensEdge,
   options: VerifySessionOptions & { sessionRequired: false },
 ): MiddlewareHandler<{ Variables: { session: Session | undefined } }>;
 export function verifySession(
-  st: SuperTokensEdge,
-  options: VerifySessionOptions = {},
+  st: SuperTokensSource,
+  options?: VerifySessionOptions & { sessionRequired?: true },
+): MiddlewareHandler<{ Variables: { session: Session } }>;
+export function verifySession(
+  st: SuperTokensSource,
+  options: VerifySessionOptions & { sessionRequired: false },
+): MiddlewareHandler<{ Variables: { session: Session | undefined } }>;
+export function verifySession(
+  first?: SuperTokensSource | VerifySessionOptions,
+  second?: VerifySessionOptions,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the overloads above carry the types
 ): MiddlewareHandler<any> {
-  if (st === null || typeof st !== "object" || typeof st.getSession !== "function") {
-    throw new TypeError("supertokens-edge/hono: verifySession(st) needs the object createSuperTokens() returned");
+  const explicit = first instanceof SuperTokensEdge || typeof first === "function";
+  const options: VerifySessionOptions = (explicit ? second : (first as VerifySessionOptions | undefined)) ?? {};
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("supertokens-edge/hono: verifySession(options) takes an options object");
   }
+  const engineFor = explicit ? resolver(first as SuperTokensSource, "verifySession()") : undefined;
   return async (c, next) => {
+    const st = engineFor?.(c) ?? (c.get(ENGINE_KEY as never) as SuperTokensEdge | undefined);
+    if (st === undefined) {
+      throw new TypeError("supertokens-edge/hono: mount supertokens(...) before verifySession(), or pass the engine");
+    }
     const method = c.req.method.toUpperCase();
     // As the SDK's verifySession: preflights carry no session, and a POST to the refresh API is a refresh.
     if (method === "OPTIONS" || method === "TRACE") {
