@@ -3,7 +3,8 @@
 // a demo origin, and the front-door Worker under `wrangler dev`, all on 127.0.0.1, offline.
 //
 // Env: FRONT_DOOR_PORT (8787), CORE_PORT (3567), ORIGIN_PORT (8788), INSPECTOR_PORT (9229),
-//      SUPERTOKENS_CONNECTION_URI (use a real core instead of the emulator), SUPERTOKENS_API_KEY.
+//      SUPERTOKENS_CONNECTION_URI (use a real core instead of the emulator), SUPERTOKENS_API_KEY,
+//      ORIGIN_URL (your own origin instead of the demo one), PUBLIC_PATHS (default "/,/public/*").
 import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,7 +27,9 @@ const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 9229);
 const core = process.env.SUPERTOKENS_CONNECTION_URI
   ? { url: process.env.SUPERTOKENS_CONNECTION_URI, close: async () => {} }
   : await startCoreEmulator({ port: corePort });
-const origin = await startDemoOrigin({ port: originPort });
+const origin = process.env.ORIGIN_URL
+  ? { url: process.env.ORIGIN_URL, close: async () => {} }
+  : await startDemoOrigin({ port: originPort });
 const front = `http://127.0.0.1:${frontPort}`;
 const state = join(root, ".dev-state");
 mkdirSync(state, { recursive: true });
@@ -36,7 +39,7 @@ const vars = {
   ORIGIN_URL: origin.url,
   API_DOMAIN: front,
   WEBSITE_DOMAIN: front,
-  PUBLIC_PATHS: "/,/public/*",
+  PUBLIC_PATHS: process.env.PUBLIC_PATHS ?? "/,/public/*",
   DEMO_SIGN_IN: "true",
   ...(process.env.SUPERTOKENS_API_KEY ? { SUPERTOKENS_API_KEY: process.env.SUPERTOKENS_API_KEY } : {}),
 };
@@ -88,7 +91,7 @@ for (let i = 0; i < 120; i++) {
 console.log(`
 supertokens-edge front door: READY ${front}
   core     ${core.url}${process.env.SUPERTOKENS_CONNECTION_URI ? "" : " (emulator)"}
-  origin   ${origin.url} (demo, no SuperTokens code)
+  origin   ${origin.url}${process.env.ORIGIN_URL ? "" : " (demo, no SuperTokens code)"}
 
 Try it:
   curl -i ${front}/private                                   # 401 {"message":"unauthorised"}, never reaches the origin
