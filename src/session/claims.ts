@@ -66,6 +66,33 @@ export class SessionClaim<T> {
     return maxAgeInSeconds !== undefined && (t ?? 0) < this.now() - maxAgeInSeconds * 1000;
   }
 
+  /**
+   * The SDK's validator skeleton: refetch when missing or older than `maxAgeInSeconds`; fail with "value does not
+   * exist", then "expired", then "wrong value" (reason keys in the SDK's order, `expected` naming the expectation).
+   */
+  protected makeValidator(
+    id: string | undefined,
+    maxAgeInSeconds: number | undefined,
+    expected: { missing: Record<string, unknown>; wrong: Record<string, unknown> },
+    matches: (value: T) => boolean,
+  ): SessionClaimValidator {
+    return {
+      id: id ?? this.key,
+      claim: this as SessionClaim<unknown>,
+      shouldRefetch: (payload) => this.isStale(payload, maxAgeInSeconds),
+      validate: (payload) => {
+        const v = this.getValueFromPayload(payload);
+        if (v === undefined) {
+          return { isValid: false, reason: { message: "value does not exist", ...expected.missing, actualValue: v } };
+        }
+        const expired = this.expired(payload, maxAgeInSeconds);
+        if (expired) return expired;
+        if (!matches(v)) return { isValid: false, reason: { message: "wrong value", ...expected.wrong, actualValue: v } };
+        return { isValid: true };
+      },
+    };
+  }
+
   protected expired(payload: JsonObject, maxAgeInSeconds: number | undefined) {
     if (maxAgeInSeconds === undefined) return undefined;
     const ageInSeconds = (this.now() - (this.getLastRefetchTime(payload) ?? 0)) / 1000;
@@ -87,21 +114,8 @@ export class PrimitiveClaim<T extends string | number | boolean> extends Session
   };
 
   protected hasValue(val: T, maxAgeInSeconds = this.defaultMaxAgeInSeconds, id?: string): SessionClaimValidator {
-    return {
-      id: id ?? this.key,
-      claim: this as SessionClaim<unknown>,
-      shouldRefetch: (payload) => this.isStale(payload, maxAgeInSeconds),
-      validate: (payload) => {
-        const v = this.getValueFromPayload(payload);
-        if (v === undefined) {
-          return { isValid: false, reason: { message: "value does not exist", expectedValue: val, actualValue: v } };
-        }
-        const expired = this.expired(payload, maxAgeInSeconds);
-        if (expired) return expired;
-        if (v !== val) return { isValid: false, reason: { message: "wrong value", expectedValue: val, actualValue: v } };
-        return { isValid: true };
-      },
-    };
+    const e = { expectedValue: val };
+    return this.makeValidator(id, maxAgeInSeconds, { missing: e, wrong: e }, (v) => v === val);
   }
 }
 
@@ -141,23 +155,12 @@ export class PrimitiveArrayClaim<T extends string | number | boolean> extends Se
           return list.some((x) => v.includes(x));
       }
     };
-    return {
-      id: id ?? this.key,
-      claim: this as SessionClaim<unknown>,
-      shouldRefetch: (payload) => this.isStale(payload, maxAgeInSeconds),
-      validate: (payload) => {
-        const v = this.getValueFromPayload(payload);
-        if (v === undefined) {
-          return { isValid: false, reason: { message: "value does not exist", [missingKey]: expected, actualValue: v } };
-        }
-        const expired = this.expired(payload, maxAgeInSeconds);
-        if (expired) return expired;
-        if (!Array.isArray(v) || !ok(v)) {
-          return { isValid: false, reason: { message: "wrong value", [wrongKey]: expected, actualValue: v } };
-        }
-        return { isValid: true };
-      },
-    };
+    return this.makeValidator(
+      id,
+      maxAgeInSeconds,
+      { missing: { [missingKey]: expected }, wrong: { [wrongKey]: expected } },
+      (v) => Array.isArray(v) && ok(v),
+    );
   }
 
   readonly validators = {
