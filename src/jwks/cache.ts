@@ -20,8 +20,10 @@ export interface RsaJwk {
 }
 
 interface KeySet {
-  /** When the fetch that produced this set started (ms); orders answers so an older one never wins. */
+  /** When the core answered with this set (ms, wall clock): decides freshness, also across isolates via KV. */
   fetchedAt: number;
+  /** Per-isolate order of the loads that produced sets: an answer to an older load never replaces a newer one. */
+  seq: number;
   keys: RsaJwk[];
   imported: Map<string, Promise<CryptoKey | undefined>>;
 }
@@ -105,6 +107,7 @@ export class JwksManager {
   private lastError: SuperTokensEdgeError | undefined;
   private pending: Promise<void> | undefined;
   private storeKey: Promise<string> | undefined;
+  private loads = 0;
   private readonly opts: JwksManagerOptions;
   private readonly joinDeadlineMs: number;
 
@@ -118,7 +121,7 @@ export class JwksManager {
     if (set === undefined) return { status: "UNAVAILABLE", error: this.unavailable() };
     const found = await this.lookup(set, kid);
     if (found) return { status: "FOUND", key: found };
-    if (this.opts.now() - this.lastReloadAt >= this.opts.cooldownMs) {
+    if (this.cooledDown()) {
       await this.reload(kid);
       const again = this.current && (await this.lookup(this.current, kid));
       if (again) return { status: "FOUND", key: again };
@@ -139,6 +142,12 @@ export class JwksManager {
   /** The key set currently held in memory (for tests and diagnostics). */
   get snapshot(): { fetchedAt: number; kids: string[] } | undefined {
     return this.current && { fetchedAt: this.current.fetchedAt, kids: this.current.keys.map((k) => k.kid) };
+  }
+
+  /** True once the cooldown has passed since the last load (or the clock stepped back behind it). */
+  private cooledDown(): boolean {
+    const elapsed = this.opts.now() - this.lastReloadAt;
+    return elapsed < 0 || elapsed >= this.opts.cooldownMs;
   }
 
   private unavailable(): SuperTokensEdgeError {
@@ -164,7 +173,7 @@ export class JwksManager {
     const set = this.current;
     if (set !== undefined && this.isFresh(set)) return set;
     // Stale: try to renew, but a failed renewal (cooldown-limited) keeps serving the stale set.
-    if (set === undefined || this.opts.now() - this.lastReloadAt >= this.opts.cooldownMs) {
+    if (set === undefined || this.cooledDown()) {
       await this.reload(undefined);
     }
     return this.current;
@@ -199,8 +208,8 @@ export class JwksManager {
 
   private async load(wantedKid: string | undefined): Promise<void> {
     this.lastReloadAt = this.opts.now();
-    const fromStore = await this.readStore();
-    if (fromStore !== undefined && this.isFresh(fromStore) && this.install(fromStore)) {
+    const fromStore = await this.readStore(++this.loads);
+    if (fromStore !== undefined && this.isFresh(fromStore) && this.install(fromStore, true)) {
       // Another isolate refreshed the set; for an unknown kid it only helps if it has that kid.
       if (wantedKid === undefined || fromStore.keys.some((k) => k.kid === wantedKid)) {
         this.lastError = undefined;
@@ -208,6 +217,7 @@ export class JwksManager {
       }
     }
     const startedAt = this.opts.now();
+    const seq = ++this.loads;
     let lastError: SuperTokensEdgeError | undefined;
     for (const host of this.opts.hosts) {
       try {
@@ -235,7 +245,7 @@ export class JwksManager {
           lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "the core's JWKS holds no usable RS256 key");
           continue;
         }
-        const set: KeySet = { fetchedAt: startedAt, keys, imported: new Map() };
+        const set: KeySet = { fetchedAt: startedAt, seq, keys, imported: new Map() };
         if (this.install(set)) await this.writeStore(set);
         this.lastError = undefined;
         return;
@@ -249,9 +259,11 @@ export class JwksManager {
   }
 
   /** Installs `set` unless we already hold a newer one; reports whether it was installed. */
-  private install(set: KeySet): boolean {
+  private install(set: KeySet, fromStore = false): boolean {
     const prev = this.current;
-    if (prev !== undefined && prev.fetchedAt >= set.fetchedAt) return false;
+    if (prev !== undefined && prev.seq >= set.seq) return false;
+    // A stored set must also be newer in content: KV may still serve the set this isolate already has.
+    if (prev !== undefined && fromStore && prev.fetchedAt >= set.fetchedAt) return false;
     this.current = set;
     if (prev !== undefined && fingerprint(prev.keys) !== fingerprint(set.keys)) this.opts.onKeysChanged();
     if (prev !== undefined && fingerprint(prev.keys) === fingerprint(set.keys)) set.imported = prev.imported;
@@ -268,7 +280,7 @@ export class JwksManager {
     return this.storeKey;
   }
 
-  private async readStore(): Promise<KeySet | undefined> {
+  private async readStore(seq: number): Promise<KeySet | undefined> {
     const store = this.opts.store;
     if (store === undefined) return undefined;
     try {
@@ -277,7 +289,7 @@ export class JwksManager {
       const doc = JSON.parse(raw) as { fetchedAt?: unknown; keys?: unknown };
       const keys = validateJwks(doc);
       if (keys === undefined || typeof doc.fetchedAt !== "number") return undefined;
-      return { fetchedAt: doc.fetchedAt, keys, imported: new Map() };
+      return { fetchedAt: doc.fetchedAt, seq, keys, imported: new Map() };
     } catch {
       return undefined; // a failing store never blocks verification: the core is next
     }

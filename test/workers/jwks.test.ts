@@ -205,3 +205,16 @@ describe("JWKS answers the core should never send", () => {
     expect((await verify(st, token)).status).toBe("OK");
   });
 });
+
+describe("clock steps", () => {
+  it("a clock that steps backwards neither freezes the key set nor blocks the unknown-kid refetch", async () => {
+    let now = Date.now();
+    const c = counting();
+    const st = engine(freshApp(), { fetch: c.fetch, now: () => now, jwksCooldownMs: 500 });
+    expect((await verify(st, await session())).status).toBe("OK");
+    await emu("rotate");
+    now -= 3_600_000; // NTP step back by an hour
+    expect((await verify(st, await session("after-step"))).status).toBe("OK");
+    expect(c.jwksCalls()).toBe(2);
+  });
+});

@@ -1,0 +1,393 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// End to end: the OFFICIAL frontend SDK (supertokens-web-js, i.e. supertokens-website 20.x), unchanged, in a real
+// headless Chromium, against the front door running under a real `wrangler dev` (scripts/dev.mjs = `npm start`)
+// with the core emulator. The page, the API and the auth routes are all same-origin through the front door.
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  if (process.env.CI) {
+    throw new Error(`browser.test.ts: Chromium not found at ${CHROMIUM} (CI must install it, e.g. apt-get install chromium)`);
+  }
+  console.warn(`browser.test.ts: skipped, Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH or install chromium)`);
+}
+
+type Mode = "cookie" | "header";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** supertokens-web-js bundled for the browser, exposed as `window.ST = { SuperTokens, Session }`. */
+async function bundleSdk(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: [
+        'export { default as SuperTokens } from "supertokens-web-js";',
+        'export { default as Session } from "supertokens-web-js/recipe/session";',
+      ].join("\n"),
+      resolveDir: ROOT,
+      loader: "js",
+      sourcefile: "browser-entry.js",
+    },
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    globalName: "ST",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** The origin behind the front door: no SuperTokens code, trusts the identity headers. */
+async function startOrigin(appJs: string): Promise<{ url: string; server: Server; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createHttpServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    seen.push(`${req.method} ${path}`);
+    if (req.method === "GET" && path === "/public/index.html") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end('<!doctype html><html><head><meta charset="utf-8"><title>e2e</title><script src="/public/app.js"></script></head><body></body></html>');
+      return;
+    }
+    if (req.method === "GET" && path === "/public/app.js") {
+      res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" });
+      res.end(appJs);
+      return;
+    }
+    if (path === "/api/me") {
+      const userId = req.headers["x-supertokens-user-id"];
+      if (typeof userId !== "string") {
+        // Never expected: the front door must have refused the request before it got here.
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: "origin: no identity" }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ userId, tenantId: req.headers["x-supertokens-tenant-id"] ?? null }));
+      return;
+    }
+    if (path === "/favicon.ico") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    res.writeHead(404, { "content-type": "application/json" });
+    res.end(JSON.stringify({ message: "not found" }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, server, seen };
+}
+
+interface NetEntry {
+  method: string;
+  path: string;
+  status?: number;
+  reqHeaders: Record<string, string>;
+  resHeaders?: Record<string, string>;
+}
+
+(HAVE_CHROMIUM ? describe : describe.skip)("supertokens-web-js in Chromium through the front door", () => {
+  let origin: Awaited<ReturnType<typeof startOrigin>> | undefined;
+  let dev: ChildProcess | undefined;
+  let devOut = "";
+  let browser: Browser | undefined;
+  let front = "";
+  let core = "";
+
+  async function emu(method: "GET" | "POST", path: string, body?: unknown): Promise<any> {
+    const res = await fetch(`${core}${path}`, {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
+  const coreCount = async (key: string): Promise<number> => ((await emu("GET", "/__emu/stats")).counts[key] as number) ?? 0;
+
+  beforeAll(async () => {
+    const t0 = Date.now();
+    const [appJs, ports] = await Promise.all([
+      bundleSdk(),
+      Promise.all([freePort(), freePort(), freePort(), freePort()]),
+    ]);
+    origin = await startOrigin(appJs);
+    const [frontPort, corePort, originPort, inspectorPort] = ports;
+    front = `http://127.0.0.1:${frontPort}`;
+    core = `http://127.0.0.1:${corePort}`;
+    dev = spawn(process.execPath, ["scripts/dev.mjs"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        FRONT_DOOR_PORT: String(frontPort),
+        CORE_PORT: String(corePort),
+        ORIGIN_PORT: String(originPort),
+        INSPECTOR_PORT: String(inspectorPort),
+        ORIGIN_URL: origin.url,
+        PUBLIC_PATHS: "/public/*",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    dev.stdout!.on("data", (d) => (devOut += d));
+    dev.stderr!.on("data", (d) => (devOut += d));
+    const launching = chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+      ],
+    });
+    launching.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait for READY
+    const deadline = Date.now() + 60_000;
+    while (!devOut.includes("READY") && dev.exitCode === null && Date.now() < deadline) await sleep(100);
+    if (!devOut.includes(`READY ${front}`)) throw new Error(`scripts/dev.mjs did not become ready:\n${devOut}`);
+    browser = await launching;
+    console.log(`browser e2e: set-up ${Date.now() - t0} ms (esbuild + wrangler dev + chromium)`);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => {});
+    if (dev?.pid !== undefined && dev.exitCode === null && dev.signalCode === null) {
+      const exited = new Promise((r) => dev!.once("exit", r));
+      dev.kill("SIGTERM"); // dev.mjs kills wrangler's process group (workerd too) and closes the emulator
+      await Promise.race([exited, sleep(10_000)]);
+      if (dev.exitCode === null && dev.signalCode === null) dev.kill("SIGKILL");
+    }
+    await new Promise((r) => origin?.server.close(() => r(undefined)) ?? r(undefined));
+  }, 30_000);
+
+  for (const mode of ["cookie", "header"] as const) {
+    describe(`tokenTransferMethod: "${mode}"`, () => {
+      let context: BrowserContext;
+      let page: Page;
+      const net: NetEntry[] = [];
+      const pageErrors: string[] = [];
+
+      /** What the page's own (SDK-intercepted) fetch returns. */
+      const pageFetch = (path: string, init?: { method?: string; body?: string }) =>
+        page.evaluate(
+          async ([p, i]) => {
+            const r = await fetch(p, i ?? undefined);
+            const text = await r.text();
+            let body: unknown = text;
+            try {
+              body = JSON.parse(text);
+            } catch {
+              // keep the text
+            }
+            return { status: r.status, body };
+          },
+          [path, init ?? null] as const,
+        );
+      const sdk = {
+        exists: () => page.evaluate(() => (window as any).ST.Session.doesSessionExist() as Promise<boolean>),
+        userId: () => page.evaluate(() => (window as any).ST.Session.getUserId() as Promise<string>),
+        payload: () => page.evaluate(() => (window as any).ST.Session.getAccessTokenPayloadSecurely() as Promise<any>),
+        refresh: () =>
+          page.evaluate(async () => {
+            try {
+              return { value: (await (window as any).ST.Session.attemptRefreshingSession()) as boolean };
+            } catch (e: any) {
+              // supertokens-website throws the refresh Response itself on a non-401 error status.
+              return { thrown: e instanceof Response ? { status: e.status, body: await e.text() } : String(e?.message ?? e) };
+            }
+          }),
+        signOut: () => page.evaluate(() => (window as any).ST.Session.signOut() as Promise<void>),
+      };
+      const signIn = (userId: string) =>
+        pageFetch("/auth/demo/signin", { method: "POST", body: JSON.stringify({ userId }) });
+      const sessionCookies = async () =>
+        (await context.cookies(front))
+          .filter((c) => ["sAccessToken", "sRefreshToken", "sFrontToken", "st-access-token", "st-refresh-token", "st-last-access-token-update"].includes(c.name))
+          .map((c) => c.name)
+          .sort();
+
+      beforeAll(async () => {
+        context = await browser!.newContext();
+        page = await context.newPage();
+        page.on("pageerror", (e) => pageErrors.push(String(e)));
+        context.on("request", async (req) => {
+          const u = new URL(req.url());
+          if (!u.pathname.startsWith("/auth/") && u.pathname !== "/api/me") return;
+          const entry: NetEntry = { method: req.method(), path: u.pathname, reqHeaders: await req.allHeaders() };
+          net.push(entry);
+          const res = await req.response().catch(() => null);
+          if (res) {
+            entry.status = res.status();
+            entry.resHeaders = await res.allHeaders().catch(() => ({}));
+          }
+        });
+        const nav = await page.goto(`${front}/public/index.html`);
+        expect(nav?.status()).toBe(200);
+        await page.evaluate(
+          ([apiDomain, m]) => {
+            const { SuperTokens, Session } = (window as any).ST;
+            SuperTokens.init({
+              appInfo: { appName: "e2e", apiDomain, apiBasePath: "/auth" },
+              recipeList: [Session.init({ tokenTransferMethod: m })],
+            });
+          },
+          [front, mode] as const,
+        );
+      }, 90_000);
+
+      afterAll(async () => {
+        await context?.close().catch(() => {});
+        await emu("POST", "/__emu/failure", { mode: null }).catch(() => {});
+        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 }).catch(() => {});
+      });
+
+      it("1. no session before sign-in: doesSessionExist false, /api/me 401 (never reaches the origin)", async () => {
+        expect(await sdk.exists()).toBe(false);
+        const seenBefore = origin!.seen.filter((s) => s.endsWith("/api/me")).length;
+        const me = await pageFetch("/api/me");
+        expect(me.status).toBe(401);
+        expect(me.body).toEqual({ message: "unauthorised" });
+        expect(origin!.seen.filter((s) => s.endsWith("/api/me")).length).toBe(seenBefore);
+        expect(await sessionCookies()).toEqual([]);
+      }, 90_000);
+
+      it("2. sign-in through the front door: the SDK sees the session, the origin sees the user", async () => {
+        const res = await signIn(`alice-${mode}`);
+        expect(res).toEqual({ status: 200, body: { status: "OK", userId: `alice-${mode}` } });
+        const req = net.filter((e) => e.path === "/auth/demo/signin").at(-1)!;
+        expect(req.reqHeaders["st-auth-mode"]).toBe(mode); // added by the SDK's interceptor, not by us
+        expect(req.reqHeaders["rid"]).toBe("anti-csrf");
+
+        expect(await sdk.exists()).toBe(true);
+        expect(await sdk.userId()).toBe(`alice-${mode}`);
+        expect(await sdk.payload()).toMatchObject({ sub: `alice-${mode}`, tId: "public" });
+        const me = await pageFetch("/api/me");
+        expect(me).toEqual({ status: 200, body: { userId: `alice-${mode}`, tenantId: "public" } });
+
+        const cookies = await sessionCookies();
+        if (mode === "cookie") {
+          expect(cookies).toEqual(expect.arrayContaining(["sAccessToken", "sFrontToken", "sRefreshToken"]));
+          expect(cookies).not.toContain("st-access-token");
+          // The access token is HttpOnly: the page cannot read it, only the front token.
+          const all = await context.cookies(front);
+          expect(all.find((c) => c.name === "sAccessToken")?.httpOnly).toBe(true);
+          expect(all.find((c) => c.name === "sRefreshToken")?.path).toBe("/auth/session/refresh");
+        } else {
+          // Header mode: the SDK keeps the tokens in its own (frontend) storage and sends Authorization.
+          expect(cookies).not.toContain("sAccessToken");
+          expect(cookies).not.toContain("sRefreshToken");
+          const meReq = net.filter((e) => e.path === "/api/me").at(-1)!;
+          expect(meReq.reqHeaders["authorization"]).toMatch(/^Bearer ey/);
+        }
+      }, 90_000);
+
+      it("3. an expired access token is refreshed by the SDK itself; the page never sees the 401", async () => {
+        await emu("POST", "/__emu/config", { accessTokenValiditySec: 2 });
+        const signin = await signIn(`bob-${mode}`);
+        expect(signin.status).toBe(200);
+        expect(await sdk.userId()).toBe(`bob-${mode}`);
+        const me0 = await pageFetch("/api/me");
+        expect(me0).toEqual({ status: 200, body: { userId: `bob-${mode}`, tenantId: "public" } });
+
+        await sleep(3_000); // the access token (exp = iat + 2 s) is now expired
+        const refreshesBefore = await coreCount("POST /recipe/session/refresh");
+        const netBefore = net.length;
+        const me = await pageFetch("/api/me");
+        expect(me).toEqual({ status: 200, body: { userId: `bob-${mode}`, tenantId: "public" } });
+        expect(await coreCount("POST /recipe/session/refresh")).toBeGreaterThanOrEqual(refreshesBefore + 1);
+
+        const during = net.slice(netBefore);
+        const refreshCalls = during.filter((e) => e.path === "/auth/session/refresh");
+        expect(refreshCalls.length).toBeGreaterThanOrEqual(1);
+        expect(refreshCalls.every((e) => e.status === 200)).toBe(true);
+        const refreshReq = refreshCalls[0]!;
+        expect(refreshReq.method).toBe("POST");
+        expect(refreshReq.reqHeaders["rid"]).toBe("session");
+        expect(refreshReq.reqHeaders["fdi-version"]).toBeTruthy();
+        expect(refreshReq.reqHeaders["st-auth-mode"]).toBe(mode);
+        if (mode === "cookie") expect(refreshReq.reqHeaders["cookie"]).toMatch(/sRefreshToken=/);
+        else expect(refreshReq.reqHeaders["authorization"]).toMatch(/^Bearer /);
+        // What the browser saw on the wire, in order (a 401 from the expired token, then refresh, then retry),
+        // unless the SDK refreshed proactively first; either way the page's fetch resolved with 200.
+        console.log(
+          `browser e2e [${mode}] expiry: ${during.map((e) => `${e.method} ${e.path} → ${e.status}`).join(", ")}; ` +
+            `refresh request headers: ${JSON.stringify(Object.keys(refreshReq.reqHeaders).sort())}`,
+        );
+        const meCalls = during.filter((e) => e.path === "/api/me");
+        expect(meCalls.at(-1)!.status).toBe(200);
+
+        // An explicit refresh works too.
+        const before = await coreCount("POST /recipe/session/refresh");
+        expect(await sdk.refresh()).toEqual({ value: true });
+        expect(await coreCount("POST /recipe/session/refresh")).toBe(before + 1);
+        expect(await sdk.exists()).toBe(true);
+        expect(await sdk.userId()).toBe(`bob-${mode}`);
+        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 });
+      }, 90_000);
+
+      it("4. sign-out: the session is gone in the SDK, at the front door and in the browser's cookie jar", async () => {
+        expect(await sdk.exists()).toBe(true);
+        const netBefore = net.length;
+        await sdk.signOut();
+        const signout = net.slice(netBefore).filter((e) => e.path === "/auth/signout");
+        expect(signout.map((e) => e.status)).toContain(200);
+        expect(await sdk.exists()).toBe(false);
+        const me = await pageFetch("/api/me");
+        expect(me.status).toBe(401);
+        const cookies = await sessionCookies();
+        expect(cookies).not.toContain("sAccessToken");
+        expect(cookies).not.toContain("sRefreshToken");
+        expect(cookies).not.toContain("st-access-token");
+        expect(cookies).not.toContain("st-refresh-token");
+      }, 90_000);
+
+      it("5. a core outage does not log the user out: cached JWKS keeps verifying; refresh answers 503, not 401", async () => {
+        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 });
+        expect((await signIn(`carol-${mode}`)).status).toBe(200);
+        expect(await pageFetch("/api/me")).toEqual({ status: 200, body: { userId: `carol-${mode}`, tenantId: "public" } });
+
+        await emu("POST", "/__emu/failure", { mode: "down" });
+        try {
+          expect(await pageFetch("/api/me")).toEqual({ status: 200, body: { userId: `carol-${mode}`, tenantId: "public" } });
+          const netBefore = net.length;
+          const refreshed = await sdk.refresh();
+          const refreshCalls = net.slice(netBefore).filter((e) => e.path === "/auth/session/refresh");
+          console.log(
+            `browser e2e [${mode}] attemptRefreshingSession during outage → ${JSON.stringify(refreshed)}; ` +
+              `wire: ${refreshCalls.map((e) => `${e.path} → ${e.status}`).join(", ")}`,
+          );
+          expect(refreshCalls.map((e) => e.status)).toEqual([503]);
+          // supertokens-website: a non-401 error from refresh is an API error, thrown to the caller as the Response.
+          expect(refreshed).toMatchObject({ thrown: { status: 503 } });
+          expect(await sdk.exists()).toBe(true);
+          expect(await pageFetch("/api/me")).toEqual({ status: 200, body: { userId: `carol-${mode}`, tenantId: "public" } });
+        } finally {
+          await emu("POST", "/__emu/failure", { mode: null });
+        }
+        expect(await sdk.exists()).toBe(true);
+        expect(await sdk.refresh()).toEqual({ value: true });
+        expect(await pageFetch("/api/me")).toEqual({ status: 200, body: { userId: `carol-${mode}`, tenantId: "public" } });
+        expect(pageErrors).toEqual([]);
+      }, 90_000);
+    });
+  }
+});
