@@ -26,6 +26,8 @@ interface KeySet {
   seq: number;
   keys: RsaJwk[];
   imported: Map<string, Promise<CryptoKey | undefined>>;
+  /** Keys whose import finished: the hot path reads them without awaiting anything. */
+  ready: Map<string, CryptoKey>;
 }
 
 export type KeyLookup =
@@ -116,6 +118,12 @@ export class JwksManager {
     this.joinDeadlineMs = Math.min(1000, opts.timeoutMs);
   }
 
+  /** The key for `kid` when the set is fresh and the key already imported; otherwise use `getKey`. */
+  readyKey(kid: string): CryptoKey | undefined {
+    const set = this.current;
+    return set !== undefined && this.isFresh(set) ? set.ready.get(kid) : undefined;
+  }
+
   async getKey(kid: string): Promise<KeyLookup> {
     const set = await this.freshSet();
     if (set === undefined) return { status: "UNAVAILABLE", error: this.unavailable() };
@@ -159,7 +167,10 @@ export class JwksManager {
     if (p === undefined) {
       const jwk = set.keys.find((k) => k.kid === kid);
       if (jwk === undefined) return Promise.resolve(undefined);
-      p = importRsaKey(jwk);
+      p = importRsaKey(jwk).then((key) => {
+        if (key !== undefined) set.ready.set(kid, key);
+        return key;
+      });
       set.imported.set(kid, p);
     }
     return p;
@@ -245,7 +256,7 @@ export class JwksManager {
           lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "the core's JWKS holds no usable RS256 key");
           continue;
         }
-        const set: KeySet = { fetchedAt: startedAt, seq, keys, imported: new Map() };
+        const set: KeySet = { fetchedAt: startedAt, seq, keys, imported: new Map(), ready: new Map() };
         if (this.install(set)) await this.writeStore(set);
         this.lastError = undefined;
         return;
@@ -266,7 +277,10 @@ export class JwksManager {
     if (prev !== undefined && fromStore && prev.fetchedAt >= set.fetchedAt) return false;
     this.current = set;
     if (prev !== undefined && fingerprint(prev.keys) !== fingerprint(set.keys)) this.opts.onKeysChanged();
-    if (prev !== undefined && fingerprint(prev.keys) === fingerprint(set.keys)) set.imported = prev.imported;
+    if (prev !== undefined && fingerprint(prev.keys) === fingerprint(set.keys)) {
+      set.imported = prev.imported;
+      set.ready = prev.ready;
+    }
     return true;
   }
 
@@ -289,7 +303,7 @@ export class JwksManager {
       const doc = JSON.parse(raw) as { fetchedAt?: unknown; keys?: unknown };
       const keys = validateJwks(doc);
       if (keys === undefined || typeof doc.fetchedAt !== "number") return undefined;
-      return { fetchedAt: doc.fetchedAt, seq, keys, imported: new Map() };
+      return { fetchedAt: doc.fetchedAt, seq, keys, imported: new Map(), ready: new Map() };
     } catch {
       return undefined; // a failing store never blocks verification: the core is next
     }

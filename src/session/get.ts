@@ -38,10 +38,14 @@ async function checkSignature(ctx: EngineContext, token: ParsedAccessToken): Pro
   if (token.version >= 3) {
     // Our allow-lists: refused headers fail like a bad signature would (supertokens-node: try refresh).
     if (!token.headerAcceptable) return { kind: "failed", message: "access token header not allowed" };
-    const found = await ctx.jwks.getKey(token.kid!);
-    if (found.status === "UNAVAILABLE") return { kind: "unavailable", error: found.error };
-    if (found.status === "UNKNOWN_KID") return { kind: "failed", message: "no JWKS key matches the token's kid" };
-    if (!(await verifyJwsSignature(token, found.key))) return { kind: "failed", message: "bad signature" };
+    let key = ctx.jwks.readyKey(token.kid!); // the hot path: a fresh set, the key already imported
+    if (key === undefined) {
+      const found = await ctx.jwks.getKey(token.kid!);
+      if (found.status === "UNAVAILABLE") return { kind: "unavailable", error: found.error };
+      if (found.status === "UNKNOWN_KID") return { kind: "failed", message: "no JWKS key matches the token's kid" };
+      key = found.key;
+    }
+    if (!(await verifyJwsSignature(token, key))) return { kind: "failed", message: "bad signature" };
   } else {
     const all = await ctx.jwks.getAllKeys();
     if (all.status === "UNAVAILABLE") return { kind: "unavailable", error: all.error };

@@ -11,24 +11,9 @@ function binaryToBytes(binary: string): Uint8Array {
   return out;
 }
 
-type FromBase64 = (s: string, o: { alphabet: "base64url" | "base64"; lastChunkHandling?: string }) => Uint8Array;
-// The native decoder (workerd, Node 25+, recent browsers) is several times faster than atob + a copy loop.
-const nativeFromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
-
 /** True when `segment` is base64url without padding (RFC 7515 §2), without decoding it. */
 export function isBase64Url(segment: string): boolean {
   return segment.length % 4 !== 1 && URL_ALPHABET.test(segment);
-}
-
-/** base64url without padding (RFC 7515 §2); `undefined` when the input is not in that grammar. */
-export function decodeBase64Url(segment: string): Uint8Array | undefined {
-  if (!isBase64Url(segment)) return undefined;
-  try {
-    if (nativeFromBase64 !== undefined) return nativeFromBase64(segment, { alphabet: "base64url" });
-    return binaryToBytes(atob(segment.replace(/-/g, "+").replace(/_/g, "/")));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Standard base64 with padding (legacy v1/v2 tokens); `undefined` when not in that grammar. */
@@ -39,6 +24,23 @@ export function decodeBase64Std(segment: string): Uint8Array | undefined {
   } catch {
     return undefined;
   }
+}
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/**
+ * base64url → text (UTF-8), `undefined` when not in the grammar or not valid UTF-8. Payloads are nearly always
+ * ASCII, where the binary string already is the text: no byte array, no decoder.
+ */
+export function decodeBase64UrlToText(segment: string): string | undefined {
+  if (!isBase64Url(segment)) return undefined;
+  let binary: string;
+  try {
+    binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return undefined;
+  }
+  return NON_ASCII.test(binary) ? utf8Decode(binaryToBytes(binary)) : binary;
 }
 
 export function utf8Decode(bytes: Uint8Array): string | undefined {

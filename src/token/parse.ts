@@ -1,4 +1,4 @@
-import { decodeBase64Std, decodeBase64Url, isBase64Url, utf8Decode } from "./base64.js";
+import { decodeBase64Std, decodeBase64UrlToText, isBase64Url, utf8Decode } from "./base64.js";
 
 /** Tokens longer than this are refused before any parsing (cookies cap at 4 KB; header mode allows more). */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -40,9 +40,11 @@ interface HeaderInfo {
 const headerCache = new Map<string, HeaderInfo | null>();
 const HEADER_CACHE_MAX = 64;
 
-function parseJson(bytes: Uint8Array | undefined): unknown {
-  if (bytes === undefined) return undefined;
-  const text = utf8Decode(bytes);
+function parseJsonBytes(bytes: Uint8Array | undefined): unknown {
+  return parseJson(bytes === undefined ? undefined : utf8Decode(bytes));
+}
+
+function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
@@ -58,7 +60,7 @@ function isObject(v: unknown): v is JsonObject {
 function parseHeader(segment: string): HeaderInfo | null {
   const cached = headerCache.get(segment);
   if (cached !== undefined) return cached;
-  const header = parseJson(decodeBase64Url(segment));
+  const header = parseJson(decodeBase64UrlToText(segment));
   let info: HeaderInfo | null = null;
   if (isObject(header)) {
     let version = 3; // supertokens-node's "latest" when the header has no version
@@ -94,7 +96,7 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
   const signature = token.slice(second + 1);
 
   if (LEGACY_HEADERS.has(headerSeg)) {
-    const payload = parseJson(decodeBase64Std(payloadSeg));
+    const payload = parseJsonBytes(decodeBase64Std(payloadSeg));
     if (!isObject(payload)) return undefined;
     return {
       version: 2,
@@ -108,7 +110,7 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
   }
   const header = parseHeader(headerSeg);
   if (header === null) return undefined;
-  const payload = parseJson(decodeBase64Url(payloadSeg));
+  const payload = parseJson(decodeBase64UrlToText(payloadSeg));
   // A missing or malformed signature is a verification failure (try refresh), as in supertokens-node, not a
   // parse failure: the token is still recognisably a SuperTokens access token.
   if (!isObject(payload)) return undefined;
