@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startDevScript, type DevScript } from "./helpers/dev-script.js";
 
 // End to end: the OFFICIAL frontend SDK (supertokens-web-js, i.e. supertokens-website 20.x), unchanged, in a real
 // headless Chromium, against the front door running under a real `wrangler dev` (scripts/dev.mjs = `npm start`)
@@ -23,16 +22,6 @@ if (!HAVE_CHROMIUM) {
 }
 
 type Mode = "cookie" | "header";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -111,8 +100,7 @@ interface NetEntry {
 
 (HAVE_CHROMIUM ? describe : describe.skip)("supertokens-web-js in Chromium through the front door", () => {
   let origin: Awaited<ReturnType<typeof startOrigin>> | undefined;
-  let dev: ChildProcess | undefined;
-  let devOut = "";
+  let dev: DevScript | undefined;
   let browser: Browser | undefined;
   let front = "";
   let core = "";
@@ -130,29 +118,8 @@ interface NetEntry {
 
   beforeAll(async () => {
     const t0 = Date.now();
-    const [appJs, ports] = await Promise.all([
-      bundleSdk(),
-      Promise.all([freePort(), freePort(), freePort(), freePort()]),
-    ]);
+    const appJs = await bundleSdk();
     origin = await startOrigin(appJs);
-    const [frontPort, corePort, originPort, inspectorPort] = ports;
-    front = `http://127.0.0.1:${frontPort}`;
-    core = `http://127.0.0.1:${corePort}`;
-    dev = spawn(process.execPath, ["scripts/dev.mjs"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        FRONT_DOOR_PORT: String(frontPort),
-        CORE_PORT: String(corePort),
-        ORIGIN_PORT: String(originPort),
-        INSPECTOR_PORT: String(inspectorPort),
-        ORIGIN_URL: origin.url,
-        PUBLIC_PATHS: "/public/*",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    dev.stdout!.on("data", (d) => (devOut += d));
-    dev.stderr!.on("data", (d) => (devOut += d));
     const launching = chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -161,22 +128,17 @@ interface NetEntry {
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
       ],
     });
-    launching.catch(() => {}); // awaited below; avoid an unhandled rejection while we wait for READY
-    const deadline = Date.now() + 60_000;
-    while (!devOut.includes("READY") && dev.exitCode === null && Date.now() < deadline) await sleep(100);
-    if (!devOut.includes(`READY ${front}`)) throw new Error(`scripts/dev.mjs did not become ready:\n${devOut}`);
+    launching.catch(() => {}); // awaited below; avoid an unhandled rejection while the front door starts
+    dev = await startDevScript({ ORIGIN_URL: origin.url, PUBLIC_PATHS: "/public/*" });
+    front = dev.front;
+    core = dev.core;
     browser = await launching;
     console.log(`browser e2e: set-up ${Date.now() - t0} ms (esbuild + wrangler dev + chromium)`);
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close().catch(() => {});
-    if (dev?.pid !== undefined && dev.exitCode === null && dev.signalCode === null) {
-      const exited = new Promise((r) => dev!.once("exit", r));
-      dev.kill("SIGTERM"); // dev.mjs kills wrangler's process group (workerd too) and closes the emulator
-      await Promise.race([exited, sleep(10_000)]);
-      if (dev.exitCode === null && dev.signalCode === null) dev.kill("SIGKILL");
-    }
+    await dev?.stop();
     await new Promise((r) => origin?.server.close(() => r(undefined)) ?? r(undefined));
   }, 30_000);
 

@@ -1,49 +1,18 @@
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { startDevScript, type DevScript } from "./helpers/dev-script.js";
 
 // The README's run command (`npm start` → scripts/dev.mjs) from a checkout: emulator + demo origin +
 // the front door under a real `wrangler dev`, driven over HTTP like a user would.
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe("npm start", () => {
-  let child: ReturnType<typeof spawn> | undefined;
-  afterAll(async () => {
-    if (child?.pid !== undefined && child.exitCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child!.once("exit", r));
-    }
-  });
+  let dev: DevScript | undefined;
+  afterAll(async () => dev?.stop());
 
   it("serves the front door with a working default", async () => {
-    const [front, core, origin, inspector] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-    child = spawn(process.execPath, ["scripts/dev.mjs"], {
-      env: {
-        ...process.env,
-        FRONT_DOOR_PORT: String(front),
-        CORE_PORT: String(core),
-        ORIGIN_PORT: String(origin),
-        INSPECTOR_PORT: String(inspector),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout!.on("data", (d) => (out += d));
-    child.stderr!.on("data", (d) => (out += d));
-    const deadline = Date.now() + 60_000;
-    while (!out.includes("READY") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(out).toContain(`READY http://127.0.0.1:${front}`);
+    dev = await startDevScript();
+    expect(dev.output()).toContain(`READY ${dev.front}`);
 
-    const base = `http://127.0.0.1:${front}`;
+    const base = dev.front;
     const denied = await fetch(`${base}/private`);
     expect(denied.status).toBe(401);
     expect(await denied.json()).toEqual({ message: "unauthorised" });
