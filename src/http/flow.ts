@@ -2,6 +2,7 @@ import type { AntiCsrfMode, TokenTransferMethod } from "../config.js";
 import { toEdgeError, type SuperTokensEdgeError } from "../errors.js";
 import { validateClaims, type ClaimValidationError, type SessionClaimValidator } from "../session/claims.js";
 import { withoutProtectedProps } from "../session/context.js";
+import { getSession } from "../session/get.js";
 import type { Session } from "../session/session.js";
 import type { SuperTokensEdge } from "../supertokens.js";
 import { hasValidStructure, parseAccessToken, type JsonObject } from "../token/parse.js";
@@ -170,11 +171,11 @@ export async function getSessionFromRequest(
     doAntiCsrfCheck = false;
   }
 
-  const result = await st.getSessionWithoutRequestResponse(accessToken, antiCsrfToken, {
+  const result = await getSession(st.ctx, accessToken, antiCsrfToken, {
     sessionRequired: options.sessionRequired !== false,
     checkDatabase: options.checkDatabase === true,
     antiCsrfCheck: doAntiCsrfCheck,
-  } as { sessionRequired: false });
+  });
   if (result.status !== "OK") return fail(st, result);
   const outMethod: TokenTransferMethod = method ?? (allowed !== "any" ? allowed : "header");
   const headers = new SessionHeaders(st.config);

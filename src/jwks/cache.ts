@@ -276,10 +276,13 @@ export class JwksManager {
     // A stored set must also be newer in content: KV may still serve the set this isolate already has.
     if (prev !== undefined && fromStore && prev.fetchedAt >= set.fetchedAt) return false;
     this.current = set;
-    if (prev !== undefined && fingerprint(prev.keys) !== fingerprint(set.keys)) this.opts.onKeysChanged();
-    if (prev !== undefined && fingerprint(prev.keys) === fingerprint(set.keys)) {
+    if (prev === undefined) return true;
+    if (fingerprint(prev.keys) === fingerprint(set.keys)) {
+      // Same keys: keep the imported CryptoKeys (and the verified-token cache).
       set.imported = prev.imported;
       set.ready = prev.ready;
+    } else {
+      this.opts.onKeysChanged();
     }
     return true;
   }

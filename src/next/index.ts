@@ -1,7 +1,7 @@
 import type { VerifySessionOptions } from "../http/flow.js";
 import type { Session } from "../session/session.js";
 import type { SuperTokensEdge } from "../supertokens.js";
-import { encodeBase64UrlUtf8 } from "../token/base64.js";
+import { isSpoofableHeader, matchesPathPattern, setIdentityHeaders } from "../http/identity.js";
 
 export type { VerifySessionOptions } from "../http/flow.js";
 export type { Session } from "../session/session.js";
@@ -10,28 +10,11 @@ export type { Session } from "../session/session.js";
 // "Continue to the app" is what `NextResponse.next({ request: { headers } })` produces: `x-middleware-next: 1`
 // plus the request-header overrides Next reads from `x-middleware-override-headers` / `x-middleware-request-*`.
 
-const IDENTITY = [
-  "x-supertokens-user-id",
-  "x-supertokens-recipe-user-id",
-  "x-supertokens-tenant-id",
-  "x-supertokens-session-handle",
-  "x-supertokens-access-token-payload",
-] as const;
-
 function continueWith(request: Request, session: Session | undefined): Response {
   const headers = new Headers(request.headers);
   // Never let a client-sent identity (or Next's own subrequest marker) reach the app.
-  for (const name of [...headers.keys()]) {
-    const n = name.toLowerCase().replace(/_/g, "-");
-    if (n.startsWith("x-supertokens-") || n === "x-middleware-subrequest") headers.delete(name);
-  }
-  if (session !== undefined) {
-    headers.set(IDENTITY[0], session.getUserId());
-    headers.set(IDENTITY[1], session.getRecipeUserId());
-    headers.set(IDENTITY[2], session.getTenantId());
-    headers.set(IDENTITY[3], session.getHandle());
-    headers.set(IDENTITY[4], encodeBase64UrlUtf8(JSON.stringify(session.getAccessTokenPayload())));
-  }
+  for (const name of [...headers.keys()]) if (isSpoofableHeader(name)) headers.delete(name);
+  if (session !== undefined) setIdentityHeaders(headers, session);
   const res = new Response(null, { headers: { "x-middleware-next": "1" } });
   res.headers.set("x-middleware-override-headers", [...headers.keys()].join(","));
   for (const [k, v] of headers) res.headers.set(`x-middleware-request-${k}`, v);
@@ -55,11 +38,10 @@ export interface SessionMiddlewareOptions extends VerifySessionOptions {
  */
 export function sessionMiddleware(st: SuperTokensEdge, options: SessionMiddlewareOptions = {}) {
   const publicPaths = options.publicPaths ?? [];
-  const isPublic = (path: string) => publicPaths.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
   return async (request: Request): Promise<Response> => {
     const own = await st.handleAuthRequest(request);
     if (own !== undefined) return own;
-    const optional = request.method.toUpperCase() === "OPTIONS" || isPublic(new URL(request.url).pathname);
+    const optional = request.method.toUpperCase() === "OPTIONS" || matchesPathPattern(publicPaths, new URL(request.url).pathname);
     const result = await st.getSession(request, { ...options, sessionRequired: optional ? false : options.sessionRequired });
     if (result.status !== "OK") return optional ? continueWith(request, undefined) : result.response;
     return result.applyTo(continueWith(request, result.session));

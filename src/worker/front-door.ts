@@ -1,7 +1,7 @@
 import type { AntiCsrfMode, CookieSameSite, SuperTokensConfig } from "../config.js";
 import type { JwksCacheStore } from "../jwks/cache.js";
 import { jsonResponse } from "../http/transfer.js";
-import { encodeBase64UrlUtf8 } from "../token/base64.js";
+import { isSpoofableHeader, matchesPathPattern, setIdentityHeaders } from "../http/identity.js";
 import type { Session } from "../session/session.js";
 import { SuperTokensEdge } from "../supertokens.js";
 
@@ -40,7 +40,6 @@ export interface FrontDoorOptions {
   fetch?: typeof fetch;
 }
 
-const IDENTITY_PREFIX = "x-supertokens-";
 const HOP_BY_HOP = [
   "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
   "te", "trailer", "transfer-encoding", "upgrade", "host",
@@ -62,10 +61,6 @@ function parseOrigin(value: string, what: string): URL {
   return url;
 }
 
-function matchPath(patterns: string[], path: string): boolean {
-  return patterns.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
-}
-
 /** Removes everything a client could use to impersonate the front door or smuggle a request. */
 function cleanRequestHeaders(incoming: Headers): Headers {
   const out = new Headers();
@@ -74,20 +69,11 @@ function cleanRequestHeaders(incoming: Headers): Headers {
   );
   for (const [name, value] of incoming) {
     const lower = name.toLowerCase();
-    const normalised = lower.replace(/_/g, "-");
-    if (normalised.startsWith(IDENTITY_PREFIX) || normalised === "x-middleware-subrequest") continue;
+    if (isSpoofableHeader(lower)) continue;
     if (HOP_BY_HOP.includes(lower) || connectionListed.has(lower)) continue;
     out.append(name, value);
   }
   return out;
-}
-
-function identityHeaders(headers: Headers, session: Session): void {
-  headers.set("x-supertokens-user-id", session.getUserId());
-  headers.set("x-supertokens-recipe-user-id", session.getRecipeUserId());
-  headers.set("x-supertokens-tenant-id", session.getTenantId());
-  headers.set("x-supertokens-session-handle", session.getHandle());
-  headers.set("x-supertokens-access-token-payload", encodeBase64UrlUtf8(JSON.stringify(session.getAccessTokenPayload())));
 }
 
 /**
@@ -157,7 +143,7 @@ export class FrontDoor {
     }
     if (isAuthPath) return this.forward(request, this.authOrigin, undefined);
 
-    const isPublic = method === "OPTIONS" || matchPath(this.publicPaths, path);
+    const isPublic = method === "OPTIONS" || matchesPathPattern(this.publicPaths, path);
     const result = await this.st.getSession(request, { sessionRequired: !isPublic });
     if (result.status !== "OK") {
       if (isPublic) return this.forward(request, this.origin, undefined); // a public page never fails on a stale token
@@ -180,7 +166,7 @@ export class FrontDoor {
     target.search = incoming.search;
     target.hash = "";
     const headers = cleanRequestHeaders(request.headers);
-    if (session !== undefined) identityHeaders(headers, session);
+    if (session !== undefined) setIdentityHeaders(headers, session);
     if (this.originSecret !== undefined) headers.set("x-supertokens-origin-secret", this.originSecret);
     const method = request.method.toUpperCase();
     let upstream: Response;
