@@ -1,6 +1,7 @@
 /**
- * Every I/O failure the library reports is a `SuperTokensEdgeError` with a stable `code`, so callers can
- * `switch (err.code)`. Expected auth outcomes (try refresh, unauthorised, …) are never errors: they are values.
+ * I/O failures are errors with a stable `code`, one class each (as jose does), so callers can
+ * `switch (err.code)` and TypeScript narrows: only `ERR_CORE_HTTP` has a `status`. Expected auth outcomes
+ * (try refresh, unauthorised, …) are never errors: they are values with a `reason`.
  */
 export type ErrorCode =
   /** No core host answered (network error or timeout on every host). */
@@ -14,26 +15,50 @@ export type ErrorCode =
   /** Thrown by Session methods when the core says the session no longer exists (HTTP: 401 and clear tokens). */
   | "ERR_UNAUTHORISED";
 
-export class SuperTokensEdgeError extends Error {
-  readonly code: ErrorCode;
-  /** HTTP status the core answered with, for `ERR_CORE_HTTP`. */
-  readonly status: number | undefined;
+/** The base of every error the library throws or returns; narrow with `code` (see {@link EdgeError}). */
+export abstract class SuperTokensEdgeError extends Error {
+  abstract readonly code: ErrorCode;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = "SuperTokensEdgeError";
-    this.code = code;
-    this.status = options?.status;
   }
 }
 
-export function isSuperTokensEdgeError(e: unknown): e is SuperTokensEdgeError {
-  return e instanceof SuperTokensEdgeError;
+export class CoreUnreachableError extends SuperTokensEdgeError {
+  readonly code = "ERR_CORE_UNREACHABLE" as const;
+  override readonly name = "CoreUnreachableError";
 }
 
-/** Wraps anything thrown by I/O into a typed error without losing the original. */
-export function toEdgeError(e: unknown, fallback: ErrorCode = "ERR_CORE_UNREACHABLE"): SuperTokensEdgeError {
-  if (e instanceof SuperTokensEdgeError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new SuperTokensEdgeError(fallback, message, { cause: e });
+export class CoreHttpError extends SuperTokensEdgeError {
+  readonly code = "ERR_CORE_HTTP" as const;
+  override readonly name = "CoreHttpError";
+  /** The HTTP status the core answered with. */
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export class CoreBadResponseError extends SuperTokensEdgeError {
+  readonly code = "ERR_CORE_BAD_RESPONSE" as const;
+  override readonly name = "CoreBadResponseError";
+}
+
+export class JwksUnavailableError extends SuperTokensEdgeError {
+  readonly code = "ERR_JWKS_UNAVAILABLE" as const;
+  override readonly name = "JwksUnavailableError";
+}
+
+export class UnauthorisedError extends SuperTokensEdgeError {
+  readonly code = "ERR_UNAUTHORISED" as const;
+  override readonly name = "UnauthorisedError";
+}
+
+/** Every error the library produces, discriminated by `code`. */
+export type EdgeError = CoreUnreachableError | CoreHttpError | CoreBadResponseError | JwksUnavailableError | UnauthorisedError;
+
+export function isSuperTokensEdgeError(e: unknown): e is EdgeError {
+  return e instanceof SuperTokensEdgeError;
 }

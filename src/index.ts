@@ -1,20 +1,40 @@
 export { createSuperTokens, SuperTokensEdge } from "./supertokens.js";
-export type { RefreshSessionResult, RecipeUserIdInput } from "./supertokens.js";
-export type { SuperTokensConfig, AntiCsrfMode, CookieSameSite, TokenTransferMethod } from "./config.js";
-export { SuperTokensEdgeError, isSuperTokensEdgeError } from "./errors.js";
-export type { ErrorCode } from "./errors.js";
-export { createMemoryJwksCache } from "./jwks/cache.js";
-export type { JwksCacheStore } from "./jwks/cache.js";
+export type { RecipeUserIdInput } from "./supertokens.js";
+export type { SuperTokensConfig, ResolvedConfig, AntiCsrfMode, CookieSameSite, TokenTransferMethod } from "./config.js";
+export {
+  SuperTokensEdgeError,
+  CoreUnreachableError,
+  CoreHttpError,
+  CoreBadResponseError,
+  JwksUnavailableError,
+  UnauthorisedError,
+  isSuperTokensEdgeError,
+} from "./errors.js";
+export type { ErrorCode, EdgeError } from "./errors.js";
+export type { SuperTokensEvent, DecisionEvent, CoreCallEvent, JwksLoadEvent } from "./events.js";
+export { createMemoryJwksCache } from "./jwks/store.js";
+export type { JwksCacheStore } from "./jwks/store.js";
 export { Session } from "./session/session.js";
-export type { GetSessionOptions, GetSessionResult, OptionalGetSessionResult } from "./session/get.js";
-export type { SessionInformation } from "./session/core-calls.js";
-export type { JsonObject } from "./token/parse.js";
+export { SessionStatus, Reason } from "./session/outcomes.js";
 export type {
-  VerifySessionOptions,
-  RequestSession,
-  RequestSessionResult,
+  GetSessionResult,
+  OptionalGetSessionResult,
+  RefreshSessionResult,
   SessionFailure,
-} from "./http/flow.js";
+  TryRefreshToken,
+  Unauthorised,
+  TokenTheftDetected,
+  InvalidClaims,
+  CoreUnavailable,
+  TryRefreshReason,
+  UnauthorisedReason,
+} from "./session/outcomes.js";
+export type { GetSessionOptions } from "./session/get.js";
+export type { SessionInformation } from "./core/calls.js";
+export type { JsonObject } from "./token/json.js";
+export type { VerifySessionOptions } from "./http/get-session.js";
+export type { RequestSession, RequestSessionResult } from "./http/request-session.js";
+export type { OverrideGlobalClaimValidators } from "./session/claim-validation.js";
 export {
   SessionClaim,
   PrimitiveClaim,
@@ -24,4 +44,4 @@ export {
   UserRoleClaim,
   PermissionClaim,
 } from "./session/claims.js";
-export type { SessionClaimValidator, ClaimValidationError, ClaimValidationResult } from "./session/claims.js";
+export type { SessionClaimValidator, ClaimValidationError, ClaimValidationResult, ClaimFetchContext } from "./session/claims.js";

@@ -1,5 +1,6 @@
-import { SuperTokensEdgeError } from "../errors.js";
-import { DeadlineError, fetchCapped, TooLargeError } from "./transport.js";
+import { CoreBadResponseError, CoreHttpError, CoreUnreachableError, type EdgeError } from "../errors.js";
+import type { Emit } from "../events.js";
+import { fetchCapped, TooLargeError } from "./transport.js";
 
 export const CDI_VERSION = "5.4";
 const MAX_CORE_BYTES = 1024 * 1024;
@@ -7,11 +8,12 @@ const MAX_CORE_BYTES = 1024 * 1024;
 const RETRY_429_MS = [10, 260, 510, 760, 1010];
 
 export interface QuerierOptions {
-  hosts: { origin: string; basePath: string }[];
+  hosts: readonly { origin: string; basePath: string }[];
   apiKey: string | undefined;
   fetch: typeof fetch;
   timeoutMs: number;
   now: () => number;
+  emit: Emit;
 }
 
 export type CoreJson = Record<string, unknown>;
@@ -19,7 +21,7 @@ export type CoreJson = Record<string, unknown>;
 /**
  * The core over `fetch` (supertokens-node's Querier): `cdi-version: 5.4`, `api-key`, `rid: session` on recipe
  * paths, round-robin across hosts with failover on network errors, one deadline for the whole call.
- * Resolves with the JSON body of a 200; rejects only with `SuperTokensEdgeError`.
+ * Resolves with the JSON body of a 200; rejects only with the core errors of errors.ts.
  */
 export class Querier {
   private next = 0;
@@ -55,6 +57,22 @@ export class Querier {
   }
 
   private async send(method: string, path: string, body: unknown): Promise<CoreJson> {
+    const emit = this.opts.emit;
+    if (emit === undefined) return this.attempt(method, path, body, undefined);
+    const start = this.opts.now();
+    const seen: { status?: number } = {};
+    try {
+      const json = await this.attempt(method, path, body, seen);
+      emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start });
+      return json;
+    } catch (e) {
+      const error = (e as EdgeError).code;
+      emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start, error });
+      throw e;
+    }
+  }
+
+  private async attempt(method: string, path: string, body: unknown, seen: { status?: number } | undefined): Promise<CoreJson> {
     const { hosts } = this.opts;
     const start = this.opts.now();
     const deadline = start + this.opts.timeoutMs;
@@ -63,7 +81,7 @@ export class Querier {
       headers: this.headersFor(path, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
     };
-    let lastError: SuperTokensEdgeError | undefined;
+    let lastError: CoreUnreachableError | undefined;
     let retries429 = 0;
     const first = this.next++ % hosts.length;
     for (let i = 0; i < hosts.length; i++) {
@@ -71,21 +89,19 @@ export class Querier {
       for (;;) {
         const remaining = deadline - this.opts.now();
         if (remaining <= 0) {
-          throw lastError ?? new SuperTokensEdgeError("ERR_CORE_UNREACHABLE", `core call ${method} ${path} timed out`);
+          throw lastError ?? new CoreUnreachableError(`core call ${method} ${path} timed out`);
         }
         let res;
         try {
           res = await fetchCapped(this.opts.fetch, `${host.origin}${host.basePath}${path}`, init, remaining, MAX_CORE_BYTES);
         } catch (e) {
-          if (e instanceof TooLargeError) {
-            throw new SuperTokensEdgeError("ERR_CORE_BAD_RESPONSE", `core answer to ${method} ${path} is too large`);
-          }
-          const why = e instanceof DeadlineError ? e.message : e instanceof Error ? e.message : String(e);
-          lastError = new SuperTokensEdgeError("ERR_CORE_UNREACHABLE", `core ${host.origin} unreachable: ${why}`, {
-            cause: e,
-          });
+          if (e instanceof TooLargeError) throw new CoreBadResponseError(`core answer to ${method} ${path} is too large`);
+          // fetchCapped rejects only for I/O: the network or the deadline.
+          const why = e instanceof Error ? e.message : String(e);
+          lastError = new CoreUnreachableError(`core ${host.origin} unreachable: ${why}`, { cause: e });
           break; // next host
         }
+        if (seen !== undefined) seen.status = res.status;
         if (res.status === 429 && retries429 < RETRY_429_MS.length) {
           const wait = RETRY_429_MS[retries429++]!;
           if (this.opts.now() + wait >= deadline) break;
@@ -93,11 +109,7 @@ export class Querier {
           continue;
         }
         if (res.status !== 200) {
-          throw new SuperTokensEdgeError(
-            "ERR_CORE_HTTP",
-            `SuperTokens core answered ${res.status} to ${method} ${path}: ${res.text.slice(0, 200)}`,
-            { status: res.status },
-          );
+          throw new CoreHttpError(`SuperTokens core answered ${res.status} to ${method} ${path}: ${res.text.slice(0, 200)}`, res.status);
         }
         let json: unknown;
         try {
@@ -106,11 +118,11 @@ export class Querier {
           json = undefined;
         }
         if (typeof json !== "object" || json === null || Array.isArray(json)) {
-          throw new SuperTokensEdgeError("ERR_CORE_BAD_RESPONSE", `core answer to ${method} ${path} is not a JSON object`);
+          throw new CoreBadResponseError(`core answer to ${method} ${path} is not a JSON object`);
         }
         return json as CoreJson;
       }
     }
-    throw lastError ?? new SuperTokensEdgeError("ERR_CORE_UNREACHABLE", `no core host answered ${method} ${path}`);
+    throw lastError ?? new CoreUnreachableError(`no core host answered ${method} ${path}`);
   }
 }

@@ -8,18 +8,23 @@ function safeDecode(s: string): string {
   }
 }
 
-/** Every `name=value` pair of a Cookie header, in order, names and values percent-decoded. */
+/** RFC 6265's whitespace around names and values: SP and HTAB only (not U+00A0, U+2000, a BOM, …). */
+const trimOws = (s: string) => s.replace(/^[ \t]+|[ \t]+$/g, "");
+
+/**
+ * Every `name=value` pair of a Cookie header, in order; values percent-decoded and unquoted (as supertokens-node),
+ * names exactly as sent. Stricter than the SDK, whose `trim()` reads `\u00A0sAccessToken` as `sAccessToken`.
+ */
 export function parseCookieHeader(header: string | null): [string, string][] {
   if (header === null || header === "") return [];
   const out: [string, string][] = [];
   for (const part of header.split(";")) {
-    const trimmed = part.trim();
-    if (trimmed === "") continue;
-    const eq = trimmed.indexOf("=");
-    const name = eq < 0 ? trimmed : trimmed.slice(0, eq).trim();
-    let value = eq < 0 ? "" : trimmed.slice(eq + 1).trim();
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    const name = trimOws(part.slice(0, eq));
+    let value = trimOws(part.slice(eq + 1));
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    out.push([safeDecode(name), safeDecode(value)]);
+    out.push([name, safeDecode(value)]);
   }
   return out;
 }
@@ -35,6 +40,20 @@ export function countCookie(header: string | null, name: string): number {
   let n = 0;
   for (const [k] of parseCookieHeader(header)) if (k === name) n++;
   return n;
+}
+
+/**
+ * The Cookie header without the cookies `drop` matches (called with each name as sent); `null` when none is left.
+ * For removal the match should be loose: whatever some server could read as the name.
+ */
+export function withoutCookies(header: string | null, drop: (name: string) => boolean): string | null {
+  if (header === null) return null;
+  const kept = header.split(";").filter((part) => {
+    const eq = part.indexOf("=");
+    return !drop(eq < 0 ? part : part.slice(0, eq));
+  });
+  const joined = kept.map((p) => p.trim()).filter((p) => p !== "").join("; ");
+  return joined === "" ? null : joined;
 }
 
 export interface CookieAttributes {

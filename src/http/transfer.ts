@@ -1,9 +1,10 @@
 import type { ResolvedConfig, TokenTransferMethod } from "../config.js";
 import { encodeBase64Utf8 } from "../token/base64.js";
-import type { JsonObject } from "../token/parse.js";
+import type { JsonObject } from "../token/json.js";
 import { getCookie, serializeCookie } from "./cookies.js";
 
-// Token transfer (protocol §4): names, where tokens are read from, and the exact headers/cookies written.
+// Token transfer as the official SDKs do it: names, where tokens are read from, which transfer methods a request
+// may use, and the exact headers and cookies written.
 
 export const ACCESS_COOKIE = "sAccessToken";
 export const REFRESH_COOKIE = "sRefreshToken";
@@ -13,8 +14,18 @@ export const REFRESH_HEADER = "st-refresh-token";
 export const FRONT_TOKEN_HEADER = "front-token";
 export const ANTI_CSRF_HEADER = "anti-csrf";
 const ONE_YEAR_MS = 31536000000;
-const NO_STORE = "no-cache, no-store, max-age=0, must-revalidate";
+/** What supertokens-node's fetch integration sends on session API answers: a CDN must never replay tokens. */
+export const NO_STORE = "no-cache, no-store, max-age=0, must-revalidate";
 export const TRANSFER_METHODS: readonly TokenTransferMethod[] = ["cookie", "header"];
+
+/** The `getTokenTransferMethod` hook, `any` by default. */
+export function allowedTransferMethod(config: ResolvedConfig, req: Request, forCreateNewSession: boolean): TokenTransferMethod | "any" {
+  return config.getTokenTransferMethod?.({ req, forCreateNewSession }) ?? "any";
+}
+
+export function allows(allowed: TokenTransferMethod | "any", method: TokenTransferMethod): boolean {
+  return allowed === "any" || allowed === method;
+}
 
 /** The value after `Bearer ` (exact, case-sensitive prefix, as supertokens-node). */
 export function bearerToken(req: Request): string | undefined {
@@ -136,13 +147,4 @@ export class SessionHeaders {
     if (!out.headers.has("cache-control")) out.headers.set("cache-control", NO_STORE);
     return out;
   }
-}
-
-/** A session API answer: JSON, never cacheable (as the SDK's fetch integration sends them). */
-export function jsonResponse(status: number, body: unknown, headers?: SessionHeaders): Response {
-  const res = new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", "cache-control": NO_STORE },
-  });
-  return headers ? headers.applyTo(res) : res;
 }

@@ -1,14 +1,9 @@
-import { SuperTokensEdgeError, toEdgeError } from "../errors.js";
+import { importJWK } from "jose/key/import";
 import { fetchCapped } from "../core/transport.js";
-
-/**
- * Where key sets are shared between isolates. A Workers KV namespace fits as is; so does any object with
- * these two methods (Vercel Edge / Next.js: a Redis client wrapper, or `createMemoryJwksCache()`).
- */
-export interface JwksCacheStore {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
-}
+import { JwksUnavailableError } from "../errors.js";
+import type { Emit } from "../events.js";
+import type { VerifyKey } from "../token/verify.js";
+import type { JwksCacheStore } from "./store.js";
 
 export interface RsaJwk {
   kty: "RSA";
@@ -25,28 +20,29 @@ interface KeySet {
   /** Per-isolate order of the loads that produced sets: an answer to an older load never replaces a newer one. */
   seq: number;
   keys: RsaJwk[];
-  imported: Map<string, Promise<CryptoKey | undefined>>;
+  imported: Map<string, Promise<VerifyKey | undefined>>;
   /** Keys whose import finished: the hot path reads them without awaiting anything. */
-  ready: Map<string, CryptoKey>;
+  ready: Map<string, VerifyKey>;
 }
 
 export type KeyLookup =
-  | { status: "FOUND"; key: CryptoKey }
+  | { status: "FOUND"; key: VerifyKey }
   | { status: "UNKNOWN_KID" }
-  | { status: "UNAVAILABLE"; error: SuperTokensEdgeError };
+  | { status: "UNAVAILABLE"; error: JwksUnavailableError };
 
-export type AllKeysLookup = { status: "OK"; keys: CryptoKey[] } | { status: "UNAVAILABLE"; error: SuperTokensEdgeError };
+export type AllKeysLookup = { status: "OK"; keys: VerifyKey[] } | { status: "UNAVAILABLE"; error: JwksUnavailableError };
 
 export interface JwksManagerOptions {
-  hosts: { origin: string; basePath: string }[];
+  hosts: readonly { origin: string; basePath: string }[];
   fetch: typeof fetch;
   timeoutMs: number;
   refreshIntervalSec: number;
   cooldownMs: number;
   store: JwksCacheStore | undefined;
   now: () => number;
-  /** Called when a newly installed set differs from the previous one (a key appeared, vanished or changed). */
+  /** Called when a newly installed set differs from the previous one (a key appeared or vanished). */
   onKeysChanged: () => void;
+  emit: Emit;
 }
 
 const KV_MIN_TTL_SEC = 60;
@@ -79,17 +75,32 @@ function fingerprint(keys: RsaJwk[]): string {
     .join("|");
 }
 
-async function importRsaKey(jwk: RsaJwk): Promise<CryptoKey | undefined> {
+/** A key id the core published before must keep its key: kids are unique per key (`d-<ms>`, `s-<uuid>`). */
+function changesAKnownKey(prev: RsaJwk[], next: RsaJwk[]): boolean {
+  const known = new Map(prev.map((k) => [k.kid, `${k.n}:${k.e}`]));
+  return next.some((k) => known.has(k.kid) && known.get(k.kid) !== `${k.n}:${k.e}`);
+}
+
+/** jose imports and validates the JWK; pinned to RS256, so the key verifies RSASSA-PKCS1-v1_5/SHA-256 only. */
+async function importRsaKey(jwk: RsaJwk): Promise<VerifyKey | undefined> {
   try {
-    return await crypto.subtle.importKey(
-      "jwk",
-      { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true },
-      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
-      false,
-      ["verify"],
-    );
+    const key = await importJWK({ kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true }, "RS256");
+    return key instanceof Uint8Array ? undefined : key;
   } catch {
     return undefined;
+  }
+}
+
+/** `promise`, or `undefined` after `ms` (a slow store must not hold verification up). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    });
+    return await Promise.race([promise, late]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
@@ -106,7 +117,7 @@ const TIMED_OUT = Symbol("timed-out");
 export class JwksManager {
   private current: KeySet | undefined;
   private lastReloadAt = Number.NEGATIVE_INFINITY;
-  private lastError: SuperTokensEdgeError | undefined;
+  private lastError: JwksUnavailableError | undefined;
   private pending: Promise<void> | undefined;
   private storeKey: Promise<string> | undefined;
   private loads = 0;
@@ -119,7 +130,7 @@ export class JwksManager {
   }
 
   /** The key for `kid` when the set is fresh and the key already imported; otherwise use `getKey`. */
-  readyKey(kid: string): CryptoKey | undefined {
+  readyKey(kid: string): VerifyKey | undefined {
     const set = this.current;
     return set !== undefined && this.isFresh(set) ? set.ready.get(kid) : undefined;
   }
@@ -144,7 +155,7 @@ export class JwksManager {
     const set = await this.freshSet();
     if (set === undefined) return { status: "UNAVAILABLE", error: this.unavailable() };
     const keys = await Promise.all(set.keys.map((k) => this.lookup(set, k.kid)));
-    return { status: "OK", keys: keys.filter((k): k is CryptoKey => k !== undefined) };
+    return { status: "OK", keys: keys.filter((k): k is VerifyKey => k !== undefined) };
   }
 
   /** The key set currently held in memory (for tests and diagnostics). */
@@ -158,11 +169,11 @@ export class JwksManager {
     return elapsed < 0 || elapsed >= this.opts.cooldownMs;
   }
 
-  private unavailable(): SuperTokensEdgeError {
-    return this.lastError ?? new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "no JWKS available from the core");
+  private unavailable(): JwksUnavailableError {
+    return this.lastError ?? new JwksUnavailableError("no JWKS available from the core");
   }
 
-  private lookup(set: KeySet, kid: string): Promise<CryptoKey | undefined> {
+  private lookup(set: KeySet, kid: string): Promise<VerifyKey | undefined> {
     let p = set.imported.get(kid);
     if (p === undefined) {
       const jwk = set.keys.find((k) => k.kid === kid);
@@ -219,8 +230,10 @@ export class JwksManager {
 
   private async load(wantedKid: string | undefined): Promise<void> {
     this.lastReloadAt = this.opts.now();
+    const storeStart = this.opts.now();
     const fromStore = await this.readStore(++this.loads);
     if (fromStore !== undefined && this.isFresh(fromStore) && this.install(fromStore, true)) {
+      this.report("kv", storeStart, fromStore.keys);
       // Another isolate refreshed the set; for an unknown kid it only helps if it has that kid.
       if (wantedKid === undefined || fromStore.keys.some((k) => k.kid === wantedKid)) {
         this.lastError = undefined;
@@ -229,44 +242,55 @@ export class JwksManager {
     }
     const startedAt = this.opts.now();
     const seq = ++this.loads;
-    let lastError: SuperTokensEdgeError | undefined;
+    let lastError: JwksUnavailableError | undefined;
     for (const host of this.opts.hosts) {
+      let res: Awaited<ReturnType<typeof fetchCapped>>;
       try {
-        const res = await fetchCapped(
+        res = await fetchCapped(
           this.opts.fetch,
           `${host.origin}${host.basePath}/.well-known/jwks.json`,
           { method: "GET" },
           this.opts.timeoutMs,
           MAX_JWKS_BYTES,
         );
-        if (res.status !== 200) {
-          lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", `JWKS request answered ${res.status}`, {
-            status: res.status,
-          });
-          continue;
-        }
-        let doc: unknown;
-        try {
-          doc = JSON.parse(res.text);
-        } catch {
-          doc = undefined;
-        }
-        const keys = validateJwks(doc);
-        if (keys === undefined) {
-          lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", "the core's JWKS holds no usable RS256 key");
-          continue;
-        }
-        const set: KeySet = { fetchedAt: startedAt, seq, keys, imported: new Map(), ready: new Map() };
-        if (this.install(set)) await this.writeStore(set);
-        this.lastError = undefined;
-        return;
       } catch (e) {
-        lastError = new SuperTokensEdgeError("ERR_JWKS_UNAVAILABLE", `JWKS request failed: ${toEdgeError(e).message}`, {
-          cause: e,
-        });
+        // fetchCapped rejects only for I/O: the network, the deadline, the size cap.
+        lastError = new JwksUnavailableError(`JWKS request failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        continue;
       }
+      if (res.status !== 200) {
+        lastError = new JwksUnavailableError(`JWKS request answered ${res.status}`);
+        continue;
+      }
+      let doc: unknown;
+      try {
+        doc = JSON.parse(res.text);
+      } catch {
+        doc = undefined;
+      }
+      const keys = validateJwks(doc);
+      if (keys === undefined) {
+        lastError = new JwksUnavailableError("the core's JWKS holds no usable RS256 key");
+        continue;
+      }
+      if (this.current !== undefined && changesAKnownKey(this.current.keys, keys)) {
+        lastError = new JwksUnavailableError("the core's JWKS changed the key of a known kid: answer ignored");
+        continue;
+      }
+      const set: KeySet = { fetchedAt: startedAt, seq, keys, imported: new Map(), ready: new Map() };
+      if (this.install(set)) await this.writeStore(set);
+      this.report("core", startedAt, keys);
+      this.lastError = undefined;
+      return;
     }
     this.lastError = lastError;
+    this.report("memory", startedAt, this.current?.keys ?? [], lastError);
+  }
+
+  private report(source: "memory" | "kv" | "core", since: number, keys: RsaJwk[], error?: JwksUnavailableError): void {
+    const emit = this.opts.emit;
+    if (emit === undefined) return;
+    emit({ type: "jwks", source, ms: this.opts.now() - since, kids: keys.map((k) => k.kid), ...(error ? { error: error.code } : {}) });
   }
 
   /** Installs `set` unless we already hold a newer one; reports whether it was installed. */
@@ -275,6 +299,7 @@ export class JwksManager {
     if (prev !== undefined && prev.seq >= set.seq) return false;
     // A stored set must also be newer in content: KV may still serve the set this isolate already has.
     if (prev !== undefined && fromStore && prev.fetchedAt >= set.fetchedAt) return false;
+    if (prev !== undefined && changesAKnownKey(prev.keys, set.keys)) return false;
     this.current = set;
     if (prev === undefined) return true;
     if (fingerprint(prev.keys) === fingerprint(set.keys)) {
@@ -301,7 +326,9 @@ export class JwksManager {
     const store = this.opts.store;
     if (store === undefined) return undefined;
     try {
-      const raw = await store.get(await this.key());
+      const got = store.get(await this.key());
+      got.catch(() => {}); // a read still pending after the deadline must not surface as an unhandled rejection
+      const raw = await within(got, this.joinDeadlineMs);
       if (typeof raw !== "string") return undefined;
       const doc = JSON.parse(raw) as { fetchedAt?: unknown; keys?: unknown };
       const keys = validateJwks(doc);
@@ -316,31 +343,13 @@ export class JwksManager {
     const store = this.opts.store;
     if (store === undefined) return;
     try {
-      await store.put(await this.key(), JSON.stringify({ fetchedAt: set.fetchedAt, keys: set.keys }), {
+      const put = store.put(await this.key(), JSON.stringify({ fetchedAt: set.fetchedAt, keys: set.keys }), {
         expirationTtl: Math.max(KV_MIN_TTL_SEC, Math.ceil(this.opts.refreshIntervalSec)),
       });
+      put.catch(() => {}); // a put still pending after the deadline must not surface as an unhandled rejection
+      await within(put, this.joinDeadlineMs);
     } catch {
       // Best effort: the next isolate will ask the core.
     }
   }
-}
-
-/** An in-memory `JwksCacheStore` (module scope it to share keys across requests on runtimes without KV). */
-export function createMemoryJwksCache(now: () => number = Date.now): JwksCacheStore {
-  const entries = new Map<string, { value: string; expiresAt: number }>();
-  return {
-    async get(key) {
-      const e = entries.get(key);
-      if (e === undefined) return null;
-      if (e.expiresAt <= now()) {
-        entries.delete(key);
-        return null;
-      }
-      return e.value;
-    },
-    async put(key, value, options) {
-      const ttl = options?.expirationTtl ?? Number.POSITIVE_INFINITY;
-      entries.set(key, { value, expiresAt: now() + ttl * 1000 });
-    },
-  };
 }

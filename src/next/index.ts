@@ -1,9 +1,9 @@
-import type { VerifySessionOptions } from "../http/flow.js";
+import type { VerifySessionOptions } from "../http/get-session.js";
 import type { Session } from "../session/session.js";
 import type { SuperTokensEdge } from "../supertokens.js";
 import { isSpoofableHeader, matchesPathPattern, setIdentityHeaders } from "../http/identity.js";
 
-export type { VerifySessionOptions } from "../http/flow.js";
+export type { VerifySessionOptions } from "../http/get-session.js";
 export type { Session } from "../session/session.js";
 
 // Next.js adapters with no import of `next`: the same code runs in `middleware.ts` (Edge) and `proxy.ts` (Node).

@@ -1,9 +1,9 @@
 import { Querier } from "../core/querier.js";
-import type { JsonObject } from "../token/parse.js";
-import type { EngineContext } from "./context.js";
+import type { JsonObject } from "../token/json.js";
 
-// Session claims (protocol §7): payload entries `{ v: value, t: fetchedAtMs }` under a key, validators that
-// may ask for a refetch, and the exact failure reasons supertokens-node puts in a 403 body.
+// Session claims as supertokens-node defines them: payload entries `{ v: value, t: fetchedAtMs }` under a key,
+// validators that may ask for a refetch, and the exact failure reasons the SDK puts in a 403 body.
+// Which validators run, and what happens with their results, is decided in claim-validation.ts.
 
 export type ClaimValidationResult = { isValid: true } | { isValid: false; reason?: unknown };
 
@@ -240,34 +240,3 @@ export const PermissionClaim = /* @__PURE__ */ new PrimitiveArrayClaim<string>({
     return [...perms];
   },
 });
-
-/**
- * supertokens-node `validateClaims`: refetch what validators ask for, then validate every validator against the
- * (possibly updated) payload. Returns the errors and the payload update to merge through the core, if any.
- */
-export async function validateClaims(
-  ctx: EngineContext,
-  session: { userId: string; recipeUserId: string; payload: JsonObject },
-  validators: SessionClaimValidator[],
-): Promise<{ invalidClaims: ClaimValidationError[]; payloadUpdate: JsonObject | undefined }> {
-  let payload = session.payload;
-  const before = JSON.stringify(payload);
-  for (const v of validators) {
-    if (v.claim !== undefined && (await v.shouldRefetch(payload))) {
-      const value = await v.claim.fetchValue({
-        userId: session.userId,
-        recipeUserId: session.recipeUserId,
-        tenantId: typeof payload.tId === "string" ? payload.tId : "public",
-        payload,
-        core: ctx.querier,
-      });
-      if (value !== undefined) payload = v.claim.addToPayload(payload, value);
-    }
-  }
-  const invalidClaims: ClaimValidationError[] = [];
-  for (const v of validators) {
-    const res = await v.validate(payload);
-    if (!res.isValid) invalidClaims.push(res.reason === undefined ? { id: v.id } : { id: v.id, reason: res.reason });
-  }
-  return { invalidClaims, payloadUpdate: JSON.stringify(payload) !== before ? payload : undefined };
-}

@@ -1,62 +1,59 @@
-import { toEdgeError, type SuperTokensEdgeError } from "../errors.js";
-import { hasValidStructure, parseAccessToken, type ParsedAccessToken } from "../token/parse.js";
-import {
-  hasWellTypedRegisteredClaims,
-  isCurrentlyValid,
-  tokenInfo,
-  verifyJwsSignature,
-  verifyLegacySignature,
-  type AccessTokenInfo,
-} from "../token/verify.js";
+import { verifySession } from "../core/calls.js";
+import { CoreBadResponseError, isSuperTokensEdgeError } from "../errors.js";
+import { hasValidStructure, LATEST_VERSION, type ParsedAccessToken, parseAccessToken } from "../token/parse.js";
+import { type AccessTokenInfo, timeCheck, tokenInfo, verifySignature } from "../token/verify.js";
 import type { EngineContext } from "./context.js";
-import { verifySession } from "./core-calls.js";
+import { decided } from "./context.js";
+import {
+  type CoreUnavailable,
+  coreUnavailable,
+  type OptionalGetSessionResult,
+  type TryRefreshReason,
+  tryRefresh,
+  unauthorised,
+} from "./outcomes.js";
 import { Session } from "./session.js";
 
 export interface GetSessionOptions {
   /** Check the anti-CSRF token (VIA_TOKEN). Default `true` here; the HTTP layer passes `method !== GET`. */
-  antiCsrfCheck?: boolean;
+  antiCsrfCheck?: boolean | undefined;
   /** Ask the core whether the session still exists (revocation is then immediate). Default `false`. */
-  checkDatabase?: boolean;
-  /** `false`: no token is not an error (the result is OK without a session). Default `true`. */
-  sessionRequired?: boolean;
+  checkDatabase?: boolean | undefined;
+  /** `false`: no (usable) token is not an error (the result is OK without a session). Default `true`. */
+  sessionRequired?: boolean | undefined;
 }
 
-export type GetSessionResult =
-  | { status: "OK"; session: Session }
-  | { status: "TRY_REFRESH_TOKEN"; message: string }
-  | { status: "UNAUTHORISED"; message: string; clearTokens: boolean }
-  | { status: "CORE_UNAVAILABLE"; error: SuperTokensEdgeError };
-
-export type OptionalGetSessionResult = GetSessionResult | { status: "OK"; session: undefined };
+/** supertokens-node's message for every local verification failure (the reason tells them apart). */
+const FAILED_TO_VERIFY = "Failed to verify access token";
 
 type LocalOutcome =
   | { kind: "verified"; info: AccessTokenInfo }
-  | { kind: "failed"; message: string }
-  | { kind: "unavailable"; error: SuperTokensEdgeError };
+  | { kind: "failed"; reason: TryRefreshReason }
+  | { kind: "unavailable"; result: CoreUnavailable };
 
 async function checkSignature(ctx: EngineContext, token: ParsedAccessToken): Promise<LocalOutcome> {
   if (token.version >= 3) {
     // Our allow-lists: refused headers fail like a bad signature would (supertokens-node: try refresh).
-    if (!token.headerAcceptable) return { kind: "failed", message: "access token header not allowed" };
+    if (!token.headerAcceptable) return { kind: "failed", reason: "header-not-allowed" };
     let key = ctx.jwks.readyKey(token.kid!); // the hot path: a fresh set, the key already imported
     if (key === undefined) {
       const found = await ctx.jwks.getKey(token.kid!);
-      if (found.status === "UNAVAILABLE") return { kind: "unavailable", error: found.error };
-      if (found.status === "UNKNOWN_KID") return { kind: "failed", message: "no JWKS key matches the token's kid" };
+      if (found.status === "UNAVAILABLE") return { kind: "unavailable", result: coreUnavailable(found.error) };
+      if (found.status === "UNKNOWN_KID") return { kind: "failed", reason: "unknown-kid" };
       key = found.key;
     }
-    if (!(await verifyJwsSignature(token, key))) return { kind: "failed", message: "bad signature" };
+    if (!(await verifySignature(token, key))) return { kind: "failed", reason: "bad-signature" };
   } else {
     const all = await ctx.jwks.getAllKeys();
-    if (all.status === "UNAVAILABLE") return { kind: "unavailable", error: all.error };
+    if (all.status === "UNAVAILABLE") return { kind: "unavailable", result: coreUnavailable(all.error) };
     let ok = false;
     for (const key of all.keys) {
-      if (await verifyLegacySignature(token, key)) {
+      if (await verifySignature(token, key)) {
         ok = true;
         break;
       }
     }
-    if (!ok) return { kind: "failed", message: "no JWKS key verifies the legacy token" };
+    if (!ok) return { kind: "failed", reason: "bad-signature" };
   }
   return { kind: "verified", info: tokenInfo(token) };
 }
@@ -73,18 +70,16 @@ async function verifyLocally(
 ): Promise<LocalOutcome> {
   let info = cached;
   if (info === undefined) {
-    if (!hasWellTypedRegisteredClaims(token.payload)) return { kind: "failed", message: "malformed exp/nbf/iat" };
     const outcome = await checkSignature(ctx, token);
     if (outcome.kind !== "verified") return outcome;
     info = outcome.info;
     if (token.version >= 3) ctx.verified.set(token.raw, token, info);
   }
-  if (needsAntiCsrfToken && info.antiCsrfToken === undefined) {
-    return { kind: "failed", message: "Access token does not contain the anti-csrf token." };
-  }
-  if (!isCurrentlyValid(token, info, ctx.config.now())) {
+  if (needsAntiCsrfToken && info.antiCsrfToken === undefined) return { kind: "failed", reason: "anti-csrf" };
+  const time = timeCheck(token, info, ctx.config.now());
+  if (time !== "valid") {
     ctx.verified.delete(token.raw);
-    return { kind: "failed", message: "Access token expired" };
+    return { kind: "failed", reason: time };
   }
   return { kind: "verified", info };
 }
@@ -104,6 +99,17 @@ export async function getSession(
   antiCsrfToken: string | undefined,
   options: GetSessionOptions = {},
 ): Promise<OptionalGetSessionResult> {
+  const startedAt = ctx.emit === undefined ? 0 : ctx.config.now();
+  const result = await decide(ctx, accessToken, antiCsrfToken, options);
+  return ctx.emit === undefined ? result : decided(ctx, "getSession", startedAt, result);
+}
+
+async function decide(
+  ctx: EngineContext,
+  accessToken: string | undefined,
+  antiCsrfToken: string | undefined,
+  options: GetSessionOptions,
+): Promise<OptionalGetSessionResult> {
   const { config } = ctx;
   if (options.antiCsrfCheck !== false && config.antiCsrf === "VIA_CUSTOM_HEADER") {
     throw new TypeError(
@@ -113,33 +119,34 @@ export async function getSession(
   const sessionRequired = options.sessionRequired !== false;
   if (accessToken === undefined) {
     if (!sessionRequired) return { status: "OK", session: undefined };
-    return {
-      status: "UNAUTHORISED",
-      message:
-        "Session does not exist. Are you sending the session tokens in the request with the appropriate token transfer method?",
-      clearTokens: false,
-    };
+    return unauthorised(
+      "no-token",
+      "Session does not exist. Are you sending the session tokens in the request with the appropriate token transfer method?",
+      false,
+    );
   }
 
   const hit = ctx.verified.get(accessToken);
   const token = hit?.token ?? parseAccessToken(accessToken);
   if (token === undefined || (hit === undefined && !hasValidStructure(token.payload, token.version))) {
     if (!sessionRequired) return { status: "OK", session: undefined };
-    return { status: "UNAUTHORISED", message: "Token parsing failed", clearTokens: false };
+    return unauthorised("malformed", "Token parsing failed", false);
   }
+  // A token from a newer core: a refresh re-issues one of a version we implement (never a logout).
+  if (token.version > LATEST_VERSION) return tryRefresh("unsupported-version", FAILED_TO_VERIFY);
 
   const doAntiCsrfCheck = options.antiCsrfCheck !== false;
   const viaToken = config.antiCsrf === "VIA_TOKEN";
   const checkDatabase = options.checkDatabase === true;
 
   const local = await verifyLocally(ctx, token, hit?.info, viaToken && doAntiCsrfCheck);
-  if (local.kind === "unavailable") return { status: "CORE_UNAVAILABLE", error: local.error };
+  if (local.kind === "unavailable") return local.result;
   let info: AccessTokenInfo | undefined;
   if (local.kind === "verified") {
     info = local.info;
   } else {
     // Only a legacy token may have been signed by a key newer than our cache, and only while it is both
-    // unexpired and younger than the cache interval (Node's rule, in ms — the Python seed's units are wrong).
+    // unexpired and younger than the cache interval (supertokens-node's rule, in ms).
     const p = token.payload;
     const now = config.now();
     if (
@@ -149,26 +156,22 @@ export async function getSession(
       p.expiryTime < now ||
       p.timeCreated <= now - config.jwksRefreshIntervalSec * 1000
     ) {
-      return { status: "TRY_REFRESH_TOKEN", message: "Failed to verify access token" };
+      return tryRefresh(local.reason, FAILED_TO_VERIFY);
     }
   }
 
   if (token.version >= 3 && token.kid!.startsWith("d-") !== config.useDynamicAccessTokenSigningKey) {
-    return {
-      status: "TRY_REFRESH_TOKEN",
-      message: "The access token doesn't match the useDynamicAccessTokenSigningKey setting",
-    };
+    return tryRefresh("kid-mismatch", "The access token doesn't match the useDynamicAccessTokenSigningKey setting");
   }
 
   if (doAntiCsrfCheck && viaToken && info !== undefined) {
     if (antiCsrfToken === undefined) {
-      return {
-        status: "TRY_REFRESH_TOKEN",
-        message:
-          "Provided antiCsrfToken is undefined. If you do not want anti-csrf check for this API, please set doAntiCsrfCheck to false for this API",
-      };
+      return tryRefresh(
+        "anti-csrf",
+        "Provided antiCsrfToken is undefined. If you do not want anti-csrf check for this API, please set doAntiCsrfCheck to false for this API",
+      );
     }
-    if (antiCsrfToken !== info.antiCsrfToken) return { status: "TRY_REFRESH_TOKEN", message: "anti-csrf check failed" };
+    if (antiCsrfToken !== info.antiCsrfToken) return tryRefresh("anti-csrf", "anti-csrf check failed");
   }
 
   if (info !== undefined && !checkDatabase && info.parentRefreshTokenHash1 === undefined) {
@@ -187,10 +190,22 @@ export async function getSession(
       }),
     };
   }
+  return askTheCore(ctx, token, info, antiCsrfToken, doAntiCsrfCheck, viaToken, checkDatabase);
+}
 
+/** `checkDatabase`, the first token after a refresh, or a fresh v2 token our keys cannot verify: the core decides. */
+async function askTheCore(
+  ctx: EngineContext,
+  token: ParsedAccessToken,
+  info: AccessTokenInfo | undefined,
+  antiCsrfToken: string | undefined,
+  doAntiCsrfCheck: boolean,
+  viaToken: boolean,
+  checkDatabase: boolean,
+): Promise<OptionalGetSessionResult> {
   let res;
   try {
-    res = await verifySession(ctx, {
+    res = await verifySession(ctx.querier, {
       accessToken: token.raw,
       antiCsrfToken,
       doAntiCsrfCheck,
@@ -198,17 +213,16 @@ export async function getSession(
       checkDatabase,
     });
   } catch (e) {
-    return { status: "CORE_UNAVAILABLE", error: toEdgeError(e) };
+    if (isSuperTokensEdgeError(e)) return coreUnavailable(e);
+    throw e; // a bug, not an outage
   }
-  if (res.status === "UNAUTHORISED") return { status: "UNAUTHORISED", message: res.message, clearTokens: true };
-  if (res.status === "TRY_REFRESH_TOKEN") return { status: "TRY_REFRESH_TOKEN", message: res.message };
+  if (res.status === "UNAUTHORISED") return unauthorised("revoked", res.message, true);
+  if (res.status === "TRY_REFRESH_TOKEN") return tryRefresh("core-try-refresh", res.message);
 
   let payload = token.version >= 3 ? token.payload : res.session.userDataInJWT;
   if (res.accessToken !== undefined && token.version >= 3) {
     const fresh = parseAccessToken(res.accessToken.token);
-    if (fresh === undefined) {
-      return { status: "CORE_UNAVAILABLE", error: toEdgeError(new Error("core returned an unparseable access token"), "ERR_CORE_BAD_RESPONSE") };
-    }
+    if (fresh === undefined) return coreUnavailable(new CoreBadResponseError("core returned an unparseable access token"));
     payload = fresh.payload;
   }
   const legacyExpiry = token.payload.expiryTime;
@@ -216,8 +230,7 @@ export async function getSession(
     status: "OK",
     session: new Session(ctx, {
       accessToken: res.accessToken?.token ?? token.raw,
-      accessTokenExpiry:
-        res.accessToken?.expiry || info?.expiryTime || (typeof legacyExpiry === "number" ? legacyExpiry : 0),
+      accessTokenExpiry: res.accessToken?.expiry || info?.expiryTime || (typeof legacyExpiry === "number" ? legacyExpiry : 0),
       handle: res.session.handle,
       userId: res.session.userId,
       recipeUserId: res.session.recipeUserId,

@@ -1,8 +1,9 @@
-import { SuperTokensEdgeError } from "../errors.js";
-import { parseAccessToken, type JsonObject } from "../token/parse.js";
-import type { CoreTokenInfo } from "./core-shapes.js";
-import { withoutProtectedProps, type EngineContext } from "./context.js";
-import * as core from "./core-calls.js";
+import * as core from "../core/calls.js";
+import type { CoreTokenInfo } from "../core/shapes.js";
+import { CoreBadResponseError, UnauthorisedError } from "../errors.js";
+import { type JsonObject, parseAccessToken } from "../token/parse.js";
+import type { EngineContext } from "./context.js";
+import { mergePayload } from "./payload.js";
 
 export interface SessionInit {
   accessToken: string;
@@ -19,7 +20,7 @@ export interface SessionInit {
 
 /**
  * A verified session (supertokens-node's `SessionContainer`). Getters are synchronous and free; methods that
- * need the core are async and throw `SuperTokensEdgeError` (`ERR_UNAUTHORISED` when the session is gone).
+ * need the core are async and throw the errors of errors.ts (`ERR_UNAUTHORISED` when the session is gone).
  */
 export class Session {
   #ctx: EngineContext;
@@ -98,25 +99,21 @@ export class Session {
   }
 
   async updateSessionDataInDatabase(newSessionData: JsonObject): Promise<void> {
-    if (!(await core.updateSessionDataInDatabase(this.#ctx, this.#s.handle, newSessionData))) this.#gone();
+    if (!(await core.putSessionData(this.#ctx.querier, this.#s.handle, newSessionData))) this.#gone();
   }
 
   async revokeSession(): Promise<void> {
-    await core.revokeSession(this.#ctx, this.#s.handle);
+    await core.removeSessions(this.#ctx.querier, [this.#s.handle]);
     this.#revoked = true;
   }
 
   /** Merges `update` into the access-token payload through the core; `null` values remove keys. */
   async mergeIntoAccessTokenPayload(update: JsonObject): Promise<void> {
-    const merged: JsonObject = { ...withoutProtectedProps(this.#s.payload), ...update };
-    for (const [k, v] of Object.entries(update)) if (v === null) delete merged[k];
-    const res = await core.regenerateAccessToken(this.#ctx, this.#s.accessToken, merged);
+    const res = await core.regenerateAccessToken(this.#ctx.querier, this.#s.accessToken, mergePayload(this.#s.payload, update));
     if (res === undefined) this.#gone();
     if (res.accessToken !== undefined) {
       const parsed = parseAccessToken(res.accessToken.token);
-      if (parsed === undefined) {
-        throw new SuperTokensEdgeError("ERR_CORE_BAD_RESPONSE", "core returned an unparseable access token");
-      }
+      if (parsed === undefined) throw new CoreBadResponseError("core returned an unparseable access token");
       this.#s.payload = parsed.version < 3 ? res.session.userDataInJWT : parsed.payload;
       this.#s.accessToken = res.accessToken.token;
       this.#s.accessTokenExpiry = res.accessToken.expiry;
@@ -128,12 +125,39 @@ export class Session {
   }
 
   async #info() {
-    const info = await core.getSessionInformation(this.#ctx, this.#s.handle);
+    const info = await core.sessionInformation(this.#ctx.querier, this.#s.handle);
     if (info === undefined) this.#gone();
     return info;
   }
 
   #gone(): never {
-    throw new SuperTokensEdgeError("ERR_UNAUTHORISED", "Session does not exist anymore");
+    throw new UnauthorisedError("Session does not exist anymore");
   }
+}
+
+/**
+ * The session a create or refresh answer describes. For v2 tokens the payload is the core's `userDataInJWT`;
+ * the tenant is the one asked for, else the token's `tId`, else the core's.
+ */
+export function sessionFromCoreTokens(
+  ctx: EngineContext,
+  res: core.CreateOrRefreshResponse,
+  tenantId: string | undefined,
+): Session {
+  const parsed = parseAccessToken(res.accessToken.token);
+  if (parsed === undefined) throw new CoreBadResponseError("core returned an unparseable access token");
+  const payload = parsed.version < 3 ? res.session.userDataInJWT : parsed.payload;
+  const tId = typeof parsed.payload.tId === "string" ? parsed.payload.tId : undefined;
+  return new Session(ctx, {
+    accessToken: res.accessToken.token,
+    accessTokenExpiry: res.accessToken.expiry,
+    handle: res.session.handle,
+    userId: res.session.userId,
+    recipeUserId: res.session.recipeUserId,
+    tenantId: tenantId ?? tId ?? res.session.tenantId ?? "public",
+    payload,
+    accessTokenUpdated: true,
+    refreshToken: res.refreshToken,
+    antiCsrfToken: res.antiCsrfToken,
+  });
 }

@@ -1,5 +1,4 @@
-import { compactVerify } from "jose";
-import { decodeBase64Std, utf8Encode } from "./base64.js";
+import { decodeBase64Std, decodeBase64UrlToBytes, utf8Encode } from "./base64.js";
 import type { JsonObject, ParsedAccessToken } from "./parse.js";
 
 /** What a verified access token says (supertokens-node `getInfoFromAccessToken`). */
@@ -20,69 +19,61 @@ export interface AccessTokenInfo {
   payload: JsonObject;
 }
 
+/** A key from the JWKS cache: RSA ≥ 2048 bits, imported only for RSASSA-PKCS1-v1_5 / SHA-256 verification. */
+export type VerifyKey = Parameters<SubtleCrypto["verify"]>[1];
+
 const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
 
-/** RS256 signature check of a v3+ token through jose (header, `b64`/`crit` rules and alg pinned to RS256). */
-export async function verifyJwsSignature(token: ParsedAccessToken, key: CryptoKey): Promise<boolean> {
-  try {
-    await compactVerify(token.raw, key, { algorithms: ["RS256"] });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** v1/v2 tokens use standard base64, which jose 6 refuses: verify them with WebCrypto directly. */
-export async function verifyLegacySignature(token: ParsedAccessToken, key: CryptoKey): Promise<boolean> {
-  const signature = decodeBase64Std(token.signature);
-  if (signature === undefined) return false;
-  try {
-    return await crypto.subtle.verify(RS256, key, signature as Uint8Array<ArrayBuffer>, utf8Encode(token.signingInput));
-  } catch {
-    return false;
-  }
-}
-
 /**
- * The time-independent claim rules jose's `jwtVerify` applies (type checks of exp/nbf/iat).
- * Returns false when the claim set would make jose throw regardless of the clock.
+ * The RS256 signature of a parsed token, checked with WebCrypto on the bytes the parser already split out: the
+ * header allow-list (parse.ts) has pinned alg to RS256 and refused `crit`/`b64`/`jku`…, and the key allow-list
+ * (jwks/cache.ts) admits only RS256 keys, so this is jose's `compactVerify` without the second parse.
+ * v1/v2 tokens sign standard base64, which jose 6 refuses: the same check on their own encoding.
  */
-export function hasWellTypedRegisteredClaims(payload: JsonObject): boolean {
-  for (const claim of ["exp", "nbf", "iat"] as const) {
-    const v = payload[claim];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) return false;
+export async function verifySignature(token: ParsedAccessToken, key: VerifyKey): Promise<boolean> {
+  const signature = token.version >= 3 ? decodeBase64UrlToBytes(token.signature) : decodeBase64Std(token.signature);
+  if (signature === undefined || signature.length === 0) return false; // outside the canonical grammar
+  try {
+    return await crypto.subtle.verify(RS256, key, signature, utf8Encode(token.signingInput));
+  } catch {
+    return false;
   }
-  return true;
 }
 
 /**
  * Time rules, exactly as supertokens-node decides them: for v3+ jose's `exp <= floor(now/1000)` (no leeway) and
  * `nbf > floor(now/1000)`, then Node's own `expiryTime < now` (ms); for v1/v2 only `expiryTime < now`.
  */
-export function isCurrentlyValid(token: ParsedAccessToken, info: AccessTokenInfo, nowMs: number): boolean {
+export function timeCheck(token: ParsedAccessToken, info: AccessTokenInfo, nowMs: number): "valid" | "expired" | "not-yet-valid" {
   if (token.version >= 3) {
     const nowSec = Math.floor(nowMs / 1000);
     const { exp, nbf } = token.payload;
-    if (typeof exp === "number" && exp <= nowSec) return false;
-    if (typeof nbf === "number" && nbf > nowSec) return false;
+    if (typeof exp === "number" && exp <= nowSec) return "expired";
+    if (typeof nbf === "number" && nbf > nowSec) return "not-yet-valid";
   }
-  return !(info.expiryTime < nowMs);
+  return info.expiryTime < nowMs ? "expired" : "valid";
 }
 
+/** supertokens-node's `sanitizeStringInput`: strings trimmed. Used for the hashes and the anti-CSRF token only. */
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v.trim() : undefined;
+}
+
+/** Identity fields exactly as the core wrote them (Node trims them: `" admin "` would become another user). */
+function exact(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
 }
 
 /** Fields of a structurally valid token (run `hasValidStructure` first). */
 export function tokenInfo(token: ParsedAccessToken): AccessTokenInfo {
   const p = token.payload;
   const legacy = token.version < 3;
-  const userId = str(legacy ? p.userId : p.sub)!;
+  const userId = exact(legacy ? p.userId : p.sub)!;
   return {
-    sessionHandle: str(p.sessionHandle)!,
+    sessionHandle: exact(p.sessionHandle)!,
     userId,
-    recipeUserId: str(p.rsub) ?? userId,
-    tenantId: token.version >= 4 ? str(p.tId)! : "public",
+    recipeUserId: exact(p.rsub) ?? userId,
+    tenantId: token.version >= 4 ? exact(p.tId)! : "public",
     refreshTokenHash1: str(p.refreshTokenHash1)!,
     parentRefreshTokenHash1: str(p.parentRefreshTokenHash1),
     antiCsrfToken: str(p.antiCsrfToken),

@@ -1,53 +1,21 @@
-import type { AntiCsrfMode, CookieSameSite, SuperTokensConfig } from "../config.js";
-import type { JwksCacheStore } from "../jwks/cache.js";
-import { jsonResponse } from "../http/transfer.js";
-import { isSpoofableHeader, matchesPathPattern, setIdentityHeaders } from "../http/identity.js";
+import { isSuperTokensEdgeError } from "../errors.js";
+import { jsonResponse } from "../http/answers.js";
+import { matchesPathPattern } from "../http/identity.js";
+import { canonicalPath } from "../http/path.js";
+import { matchRoute } from "../http/routes.js";
 import type { Session } from "../session/session.js";
 import { SuperTokensEdge } from "../supertokens.js";
+import { FrontDoorConfigError, type FrontDoorEnv, type FrontDoorOptions, frontDoorOptionsFromEnv } from "./env.js";
+import { fetchOrigin, upstreamHeaders, upstreamUrl } from "./forward.js";
 
-/** The front door's deployment contract (wrangler vars, secrets and the KV binding). */
-export interface FrontDoorEnv {
-  SUPERTOKENS_CONNECTION_URI?: string;
-  SUPERTOKENS_API_KEY?: string;
-  API_DOMAIN?: string;
-  WEBSITE_DOMAIN?: string;
-  API_BASE_PATH?: string;
-  ORIGIN_URL?: string;
-  AUTH_ORIGIN_URL?: string;
-  PUBLIC_PATHS?: string;
-  JWKS_REFRESH_INTERVAL_SEC?: string;
-  COOKIE_SAME_SITE?: string;
-  COOKIE_SECURE?: string;
-  COOKIE_DOMAIN?: string;
-  ANTI_CSRF?: string;
-  ORIGIN_SECRET?: string;
-  /** Local demos only: enables `POST {apiBasePath}/demo/signin {"userId"}`. Never set it in production. */
-  DEMO_SIGN_IN?: string;
-  SUPERTOKENS_JWKS?: JwksCacheStore;
-}
+export { FrontDoorConfigError, frontDoorOptionsFromEnv } from "./env.js";
+export type { FrontDoorEnv, FrontDoorOptions } from "./env.js";
 
-export interface FrontDoorOptions {
-  supertokens: SuperTokensConfig;
-  /** Where authenticated (and public) requests go. */
-  originURL: string;
-  /** Where the other `{apiBasePath}/*` routes (sign-in, sign-up, …) go. Default `originURL`. */
-  authOriginURL?: string;
-  /** Exact paths, or prefixes ending in `*`, forwarded without requiring a session. */
-  publicPaths?: string[];
-  /** Sent as `x-supertokens-origin-secret` so the origin can refuse traffic that bypassed the front door. */
-  originSecret?: string;
-  demoSignIn?: boolean;
-  fetch?: typeof fetch;
-}
-
-const HOP_BY_HOP = [
-  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
-  "te", "trailer", "transfer-encoding", "upgrade", "host",
-];
 const CORS_ALLOW_HEADERS = "content-type, rid, fdi-version, anti-csrf, authorization, st-auth-mode";
+const DEFAULT_ORIGIN_TIMEOUT_MS = 30_000;
 
 function fail(message: string): never {
-  throw new TypeError(`supertokens-edge front door: ${message}`);
+  throw new FrontDoorConfigError(`supertokens-edge front door: ${message}`);
 }
 
 function parseOrigin(value: string, what: string): URL {
@@ -55,47 +23,74 @@ function parseOrigin(value: string, what: string): URL {
   try {
     url = new URL(value);
   } catch {
-    fail(`${what} is not a valid URL: ${JSON.stringify(value)}`);
+    fail(`${what} is not a valid URL`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") fail(`${what} must be http(s)`);
   return url;
 }
 
-/** Removes everything a client could use to impersonate the front door or smuggle a request. */
-function cleanRequestHeaders(incoming: Headers): Headers {
-  const out = new Headers();
-  const connectionListed = new Set(
-    (incoming.get("connection") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
-  );
-  for (const [name, value] of incoming) {
-    const lower = name.toLowerCase();
-    if (isSpoofableHeader(lower)) continue;
-    if (HOP_BY_HOP.includes(lower) || connectionListed.has(lower)) continue;
-    out.append(name, value);
+/**
+ * PUBLIC_PATHS entries must be canonical paths (else they could never match what the front door decides on),
+ * and an entry that makes every path public (`*`, `/*`) must be meant: `ALLOW_PUBLIC_SITE=true`.
+ */
+function checkPublicPaths(patterns: readonly string[], allowPublicSite: boolean): void {
+  for (const p of patterns) {
+    const star = p.endsWith("*");
+    const prefix = star ? p.slice(0, -1) : p;
+    if (star && (prefix === "" || prefix === "/")) {
+      if (!allowPublicSite) fail(`PUBLIC_PATHS entry "${p}" makes every path public: set ALLOW_PUBLIC_SITE=true if that is meant`);
+      continue;
+    }
+    if (!prefix.startsWith("/")) fail(`PUBLIC_PATHS entries must start with "/": ${p}`);
+    if (prefix.includes("*")) fail(`PUBLIC_PATHS entries may only end in "*": ${p}`);
+    const probe = prefix.endsWith("/") && prefix !== "/" ? `${prefix}x` : prefix;
+    const canonical = canonicalPath(probe);
+    if (!canonical.ok || canonical.path !== probe) fail(`PUBLIC_PATHS entry is not a canonical path: ${p}`);
   }
-  return out;
+}
+
+/** A real CORS preflight: `Origin` and `Access-Control-Request-Method`, and no body. */
+function isPreflight(request: Request, method: string): boolean {
+  return (
+    method === "OPTIONS" &&
+    request.headers.has("origin") &&
+    request.headers.has("access-control-request-method") &&
+    (request.body === null || request.headers.get("content-length") === "0")
+  );
 }
 
 /**
  * A Worker that authenticates every request with SuperTokens and forwards it to an origin that has no
- * SuperTokens code. Build it once per isolate; `fetch` never throws.
+ * SuperTokens code. Build it once per isolate; `fetch` never throws. Configuration mistakes throw
+ * `FrontDoorConfigError` here, at construction.
  */
 export class FrontDoor {
   readonly st: SuperTokensEdge;
   private readonly origin: URL;
   private readonly authOrigin: URL;
   private readonly publicPaths: string[];
+  private readonly allowEncodedSlashes: boolean;
   private readonly originSecret: string | undefined;
+  private readonly originTimeoutMs: number;
   private readonly demoSignIn: boolean;
   private readonly fetchImpl: typeof fetch;
 
   constructor(options: FrontDoorOptions) {
-    this.st = new SuperTokensEdge(options.supertokens);
+    try {
+      this.st = new SuperTokensEdge(options.supertokens);
+    } catch (e) {
+      throw e instanceof TypeError ? new FrontDoorConfigError(e.message) : e;
+    }
+    // Every path would be an auth path, forwarded without a session: fail closed instead.
+    if (this.st.config.apiBasePath === "") fail('API_BASE_PATH must not be "/" or empty');
     this.origin = parseOrigin(options.originURL, "ORIGIN_URL");
     this.authOrigin = parseOrigin(options.authOriginURL ?? options.originURL, "AUTH_ORIGIN_URL");
     this.publicPaths = options.publicPaths ?? [];
-    for (const p of this.publicPaths) if (!p.startsWith("/")) fail(`PUBLIC_PATHS entries must start with "/": ${p}`);
+    checkPublicPaths(this.publicPaths, options.allowPublicSite === true);
+    this.allowEncodedSlashes = options.allowEncodedSlashes === true;
     this.originSecret = options.originSecret;
+    this.originTimeoutMs = options.originTimeoutMs ?? DEFAULT_ORIGIN_TIMEOUT_MS;
+    if (!(this.originTimeoutMs > 0)) fail("ORIGIN_TIMEOUT_MS must be a positive number");
     this.demoSignIn = options.demoSignIn === true;
     const f = options.fetch;
     this.fetchImpl = f ? (r, i) => f(r, i) : (r, i) => globalThis.fetch(r, i);
@@ -107,7 +102,7 @@ export class FrontDoor {
     } catch (e) {
       // Never a stack trace to the client; the reason goes to the Worker's logs.
       console.error("supertokens-edge front door:", e);
-      return jsonResponse(500, { message: "internal error" });
+      return jsonResponse(500, { message: "internal error", code: "ERR_INTERNAL" });
     }
   }
 
@@ -123,65 +118,68 @@ export class FrontDoor {
 
   private async handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const path = url.pathname;
-    const base = this.st.config.apiBasePath;
-    const method = request.method.toUpperCase();
-    const isAuthPath = path === base || path.startsWith(`${base}/`);
-    const ownRoute = isAuthPath && (/\/session\/refresh\/?$/.test(path) || /\/signout\/?$/.test(path));
-
-    if (ownRoute && method === "OPTIONS" && request.headers.get("origin") === this.st.config.websiteDomain) {
-      const pre = new Response(null, { status: 204 });
-      pre.headers.set("access-control-allow-methods", "POST, OPTIONS");
-      pre.headers.set("access-control-allow-headers", CORS_ALLOW_HEADERS);
-      pre.headers.set("access-control-max-age", "600");
-      return this.cors(request, pre);
+    const canonical = canonicalPath(url.pathname, { allowEncodedSlashes: this.allowEncodedSlashes });
+    if (!canonical.ok) {
+      return this.cors(request, jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason }));
     }
-    const own = await this.st.handleAuthRequest(request);
-    if (own !== undefined) return this.cors(request, own);
+    const path = canonical.path;
+    const method = request.method.toUpperCase();
+    const base = this.st.config.apiBasePath;
+    const route = matchRoute(base, path);
+
+    if (route.kind === "session-api") {
+      if (isPreflight(request, method)) {
+        const pre = new Response(null, { status: 204 });
+        pre.headers.set("access-control-allow-methods", "POST, OPTIONS");
+        pre.headers.set("access-control-allow-headers", CORS_ALLOW_HEADERS);
+        pre.headers.set("access-control-max-age", "600");
+        return this.cors(request, pre);
+      }
+      // The refresh token is sent to these paths: no other method may carry it on to an origin.
+      if (method !== route.method) {
+        const res = jsonResponse(405, { message: "method not allowed", code: "ERR_METHOD_NOT_ALLOWED" });
+        res.headers.set("allow", `${route.method}, OPTIONS`);
+        return this.cors(request, res);
+      }
+      return this.cors(request, await (route.api === "refresh" ? this.st.refreshSession(request) : this.st.signOut(request)));
+    }
     if (this.demoSignIn && method === "POST" && path === `${base}/demo/signin`) {
       return this.cors(request, await this.demoSignInResponse(request));
     }
-    if (isAuthPath) return this.forward(request, this.authOrigin, undefined);
+    // The rest of the auth subtree (sign-in, sign-up, …) is the auth origin's, open by design.
+    if (route.kind === "auth") return this.forward(request, url, path, this.authOrigin, undefined);
 
-    const isPublic = method === "OPTIONS" || matchesPathPattern(this.publicPaths, path);
+    // A real preflight carries no credentials: the origin answers it. Any other OPTIONS is like any other method.
+    if (isPreflight(request, method)) return this.forward(request, url, path, this.origin, undefined);
+    const isPublic = matchesPathPattern(this.publicPaths, path);
     const result = await this.st.getSession(request, { sessionRequired: !isPublic });
     if (result.status !== "OK") {
-      if (isPublic) return this.forward(request, this.origin, undefined); // a public page never fails on a stale token
+      if (isPublic) return this.forward(request, url, path, this.origin, undefined); // a public page never fails on a stale token
       return this.cors(request, result.response);
     }
-    const upstream = await this.forward(request, this.origin, result.session);
+    const upstream = await this.forward(request, url, path, this.origin, result.session);
     if (result.session === undefined) return upstream;
     const out = new Response(upstream.body, upstream);
     out.headers.set("cache-control", "private, no-store");
     return result.applyTo(out);
   }
 
-  private async forward(request: Request, origin: URL, session: Session | undefined): Promise<Response> {
-    const incoming = new URL(request.url);
-    // Path and query are set on the configured origin; never `new URL(path, origin)`, which would send
-    // `//evil.example/x` to another host.
-    const target = new URL(origin.href);
-    const basePath = target.pathname.replace(/\/+$/, "");
-    target.pathname = basePath + incoming.pathname;
-    target.search = incoming.search;
-    target.hash = "";
-    const headers = cleanRequestHeaders(request.headers);
-    if (session !== undefined) setIdentityHeaders(headers, session);
-    if (this.originSecret !== undefined) headers.set("x-supertokens-origin-secret", this.originSecret);
+  private forward(request: Request, url: URL, path: string, origin: URL, session: Session | undefined): Promise<Response> | Response {
+    const target = upstreamUrl(origin, path, url.search);
+    if (target === undefined) return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: "unforwardable" });
+    const headers = upstreamHeaders(request.headers, {
+      url,
+      clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
+      session,
+      originSecret: this.originSecret,
+    });
     const method = request.method.toUpperCase();
-    let upstream: Response;
-    try {
-      upstream = await this.fetchImpl(target.toString(), {
-        method,
-        headers,
-        body: method === "GET" || method === "HEAD" ? null : request.body,
-        redirect: "manual",
-      });
-    } catch (e) {
-      console.error("supertokens-edge front door: origin unreachable:", e);
-      return jsonResponse(502, { message: "origin unreachable" });
-    }
-    return new Response(upstream.body, upstream);
+    return fetchOrigin(
+      this.fetchImpl,
+      target,
+      { method, headers, body: method === "GET" || method === "HEAD" ? null : request.body },
+      this.originTimeoutMs,
+    );
   }
 
   private async demoSignInResponse(request: Request): Promise<Response> {
@@ -192,64 +190,26 @@ export class FrontDoor {
       userId = undefined;
     }
     if (typeof userId !== "string" || userId === "" || userId.length > 200) {
-      return jsonResponse(400, { message: 'body must be {"userId": "<non-empty string>"}' });
+      return jsonResponse(400, { message: 'body must be {"userId": "<non-empty string>"}', code: "ERR_BAD_REQUEST" });
     }
     try {
       const created = await this.st.createNewSession(request, "public", userId);
       return created.applyTo(jsonResponse(200, { status: "OK", userId }));
     } catch (e) {
+      if (!isSuperTokensEdgeError(e)) throw e;
       console.error("supertokens-edge front door: demo sign-in failed:", e);
-      return jsonResponse(503, { message: "SuperTokens core unavailable" });
+      return jsonResponse(503, { message: "SuperTokens core unavailable", code: e.code });
     }
   }
 }
 
-function bool(value: string | undefined, what: string): boolean | undefined {
-  if (value === undefined || value === "") return undefined;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  fail(`${what} must be "true" or "false", got ${JSON.stringify(value)}`);
-}
-
-/** Reads the wrangler vars; a misconfiguration is a TypeError naming the variable. */
-export function frontDoorOptionsFromEnv(env: FrontDoorEnv, requestOrigin: string): FrontDoorOptions {
-  if (!env.SUPERTOKENS_CONNECTION_URI) fail("SUPERTOKENS_CONNECTION_URI is required");
-  if (!env.ORIGIN_URL) fail("ORIGIN_URL is required");
-  const interval = env.JWKS_REFRESH_INTERVAL_SEC ? Number(env.JWKS_REFRESH_INTERVAL_SEC) : undefined;
-  if (interval !== undefined && !(Number.isFinite(interval) && interval > 0)) {
-    fail(`JWKS_REFRESH_INTERVAL_SEC must be a positive number, got ${JSON.stringify(env.JWKS_REFRESH_INTERVAL_SEC)}`);
-  }
-  const sameSite = env.COOKIE_SAME_SITE ? (env.COOKIE_SAME_SITE.toLowerCase() as CookieSameSite) : undefined;
-  const antiCsrf = env.ANTI_CSRF ? (env.ANTI_CSRF as AntiCsrfMode) : undefined;
-  return {
-    supertokens: {
-      connectionURI: env.SUPERTOKENS_CONNECTION_URI,
-      apiKey: env.SUPERTOKENS_API_KEY || undefined,
-      appInfo: {
-        apiDomain: env.API_DOMAIN || requestOrigin,
-        websiteDomain: env.WEBSITE_DOMAIN || undefined,
-        apiBasePath: env.API_BASE_PATH || "/auth",
-      },
-      jwksRefreshIntervalSec: interval,
-      cookieSameSite: sameSite,
-      cookieSecure: bool(env.COOKIE_SECURE, "COOKIE_SECURE"),
-      cookieDomain: env.COOKIE_DOMAIN || undefined,
-      antiCsrf,
-      jwksCache: env.SUPERTOKENS_JWKS,
-    },
-    originURL: env.ORIGIN_URL,
-    authOriginURL: env.AUTH_ORIGIN_URL || undefined,
-    publicPaths: (env.PUBLIC_PATHS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
-    originSecret: env.ORIGIN_SECRET || undefined,
-    demoSignIn: bool(env.DEMO_SIGN_IN, "DEMO_SIGN_IN") === true,
-  };
-}
-
-const cache = new Map<string, FrontDoor>();
+const MISCONFIGURED = () => jsonResponse(500, { message: "front door misconfigured", code: "ERR_FRONT_DOOR_MISCONFIGURED" });
+const doors = new Map<string, FrontDoor | FrontDoorConfigError>();
 
 /**
  * The deployable Worker: `export default frontDoorWorker`. One FrontDoor per isolate and configuration
- * (vars never change within an isolate; API_DOMAIN defaults to the request's own origin).
+ * (vars never change within an isolate; API_DOMAIN defaults to the request's own origin). A configuration that
+ * would fail open is refused on the isolate's first request: 500 with a stable code, the reason in the logs.
  */
 export const frontDoorWorker = {
   async fetch(request: Request, env: FrontDoorEnv): Promise<Response> {
@@ -257,21 +217,26 @@ export const frontDoorWorker = {
     try {
       origin = new URL(request.url).origin;
     } catch {
-      return jsonResponse(400, { message: "bad request URL" });
+      return jsonResponse(400, { message: "bad request URL", code: "ERR_BAD_PATH" });
     }
     const vars = Object.entries(env).filter(([, v]) => typeof v === "string");
     const key = JSON.stringify([env.API_DOMAIN ? "" : origin, vars]);
-    let door = cache.get(key);
+    let door = doors.get(key);
     if (door === undefined) {
       try {
         door = new FrontDoor(frontDoorOptionsFromEnv(env, origin));
       } catch (e) {
-        console.error(e);
-        return jsonResponse(500, { message: `front door misconfigured: ${e instanceof Error ? e.message : String(e)}` });
+        if (!(e instanceof FrontDoorConfigError)) {
+          console.error("supertokens-edge front door:", e); // a bug: not cached, not a misconfiguration
+          return jsonResponse(500, { message: "internal error", code: "ERR_INTERNAL" });
+        }
+        console.error(e.message); // once per isolate and configuration
+        door = e;
       }
-      if (cache.size > 16) cache.clear();
-      cache.set(key, door);
+      if (doors.size > 16) doors.clear();
+      doors.set(key, door);
     }
+    if (door instanceof FrontDoorConfigError) return MISCONFIGURED();
     return door.fetch(request);
   },
 };

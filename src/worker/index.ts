@@ -1,2 +1,2 @@
-export { FrontDoor, frontDoorWorker, frontDoorOptionsFromEnv } from "./front-door.js";
+export { FrontDoor, frontDoorWorker, frontDoorOptionsFromEnv, FrontDoorConfigError } from "./front-door.js";
 export type { FrontDoorEnv, FrontDoorOptions } from "./front-door.js";

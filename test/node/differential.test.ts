@@ -144,7 +144,9 @@ async function runCase(c: Case): Promise<void> {
   if (divergence !== undefined) {
     expect(n, "Node's documented outcome").toMatchObject(withDefaults(divergence.node));
     expect(o, "our documented outcome").toMatchObject(withDefaults(divergence.ours));
-    expect(summary(o), "a DIVERGENCES entry whose outcomes no longer differ").not.toBe(summary(n));
+    const decided = (m: Record<string, unknown>) =>
+      `${summary(m as never)} user=${String(m.userId)} recipeUser=${String(m.recipeUserId)} tenant=${String(m.tenantId)}`;
+    expect(decided(o), "a DIVERGENCES entry whose outcomes no longer differ").not.toBe(decided(n));
     return;
   }
 

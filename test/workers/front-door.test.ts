@@ -6,7 +6,7 @@
 // spoof), forwards PUBLIC_PATHS and other {apiBasePath}/* routes without a session, never lets a request
 // without a valid session reach the origin, and never answers a hostile request with a 500.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { FrontDoor, frontDoorOptionsFromEnv, frontDoorWorker, type FrontDoorEnv } from "../../src/worker/index.js";
 import { cookieHeader, cookieJar } from "./helpers/core.js";
 
@@ -222,16 +222,16 @@ describe("authenticated requests reach the origin with identity headers", () => 
     expect((await originRequests()).map((r) => r.url)).toEqual(["/go/redirect"]);
   });
 
-  // The upstream URL is the configured origin with the request's path and query set on it: a path that looks
-  // like another host stays a path on OUR origin.
+  // The upstream URL is the configured origin with the request's canonical path and query set on it: a path
+  // that looks like another host stays a path on OUR origin (and runs of slashes merge).
   const oddUrls: [request: string, recorded: string][] = [
-    ["//evil.example/x?y=1", "//evil.example/x?y=1"],
-    ["///evil.example/x", "///evil.example/x"],
-    ["/\\evil.example/x", "//evil.example/x"], // WHATWG: backslash is a slash in http(s) URLs
-    ["/http://evil.example/x?u=http://evil.example", "/http://evil.example/x?u=http://evil.example"],
+    ["//evil.example/x?y=1", "/evil.example/x?y=1"],
+    ["///evil.example/x", "/evil.example/x"],
+    ["/\\evil.example/x", "/evil.example/x"], // WHATWG: backslash is a slash in http(s) URLs
+    ["/http://evil.example/x?u=http://evil.example", "/http:/evil.example/x?u=http://evil.example"],
     ["/@evil.example/x", "/@evil.example/x"],
     ["/a/../../b/./c", "/b/c"],
-    ["/a%2F..%2Fb?q=%26&r", "/a%2F..%2Fb?q=%26&r"],
+    ["/a%2Fb?q=%26&r", "400"], // an encoded slash is refused (ALLOW_ENCODED_SLASHES keeps it)
     ["/caf%C3%A9/%F0%9F%98%80", "/caf%C3%A9/%F0%9F%98%80"],
     ["/x#fragment", "/x"],
     ["/a%3Fb%23c?real=1", "/a%3Fb%23c?real=1"], // an encoded ? or # stays in the path, no query smuggling
@@ -241,13 +241,18 @@ describe("authenticated requests reach the origin with identity headers", () => 
   it.each(oddUrls)("odd URL %s reaches our origin as %s", async (path, recorded) => {
     const jar = await signInCookie(door);
     const res = await door(path, { headers: { cookie: cookieHeader(jar) } });
+    if (recorded === "400") {
+      expect(res.status).toBe(400);
+      expect(await originRequests()).toEqual([]);
+      return;
+    }
     expect(res.status).toBe(200);
     const r = await onlyOriginRequest();
     expect(r.url).toBe(recorded);
     expect(header(r, "host")).toBe(originHost);
   });
 
-  it("hop-by-hop headers and headers named in Connection are dropped", async () => {
+  it("hop-by-hop headers are dropped (workerd shows a Worker no client Connection header)", async () => {
     const jar = await signInCookie(door);
     const res = await door("/api/me", {
       headers: {
@@ -265,7 +270,7 @@ describe("authenticated requests reach the origin with identity headers", () => 
     });
     expect(res.status).toBe(200);
     const r = await onlyOriginRequest();
-    for (const name of ["x-drop-me", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection"]) {
+    for (const name of ["keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection"]) {
       expect(header(r, name), name).toBeUndefined();
     }
     // workerd may add its own `connection` to the upstream hop; the client's value must not get through.
@@ -274,11 +279,11 @@ describe("authenticated requests reach the origin with identity headers", () => 
     expectIdentity(r, "u1");
   });
 
-  it("the FrontDoor itself (not only workerd) drops hop-by-hop, Host and Connection-listed headers", async () => {
+  it("the FrontDoor itself (not only workerd) drops hop-by-hop and Host headers, and sets the forwarding ones", async () => {
     // workerd's own fetch also drops some of these, so look at exactly what the FrontDoor hands to fetch.
     let sent: Headers | undefined;
     const capture = new FrontDoor({
-      ...frontDoorOptionsFromEnv({ ...BASE, PUBLIC_PATHS: "/*" }, FRONT),
+      ...frontDoorOptionsFromEnv({ ...BASE, PUBLIC_PATHS: "/*", ALLOW_PUBLIC_SITE: "true" }, FRONT),
       fetch: async (_url, init) => {
         sent = new Headers(init?.headers);
         return new Response("ok");
@@ -304,7 +309,10 @@ describe("authenticated requests reach the origin with identity headers", () => 
       }),
     );
     expect(res.status).toBe(200);
-    expect([...sent!.keys()]).toEqual(["x-keep-me"]);
+    // Nothing claims to honour the client's Connection list any more: X-Drop-Me is an ordinary header.
+    expect([...sent!.keys()].sort()).toEqual(["cookie", "forwarded", "x-drop-me", "x-forwarded-host", "x-forwarded-proto", "x-keep-me"]);
+    expect(sent!.get("x-forwarded-host")).toBe("front.test");
+    expect(sent!.get("forwarded")).toBe('host="front.test";proto=http');
   });
 
   it("identity headers carry rsub, tId and a UTF-8 payload exactly (minted v5 token)", async () => {
@@ -435,10 +443,15 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
     expectIdentity(await onlyOriginRequest(), "u-header", access);
   });
 
-  it("odd request URLs without a session are 401, not forwarded", async () => {
-    for (const path of ["//evil.example/x", "/http://evil.example/", "/\\evil.example", "/%00", "/a?%zz=%", `/${"a".repeat(8000)}`]) {
+  it("odd request URLs without a session are 401 (or 400 when ambiguous), not forwarded", async () => {
+    for (const path of ["//evil.example/x", "/http://evil.example/", "/\\evil.example", "/a?%zz=%", `/${"a".repeat(8000)}`]) {
       const res = await door(path);
       expect(res.status, path).toBe(401);
+    }
+    for (const path of ["/%00", "/a%zz", "/a%2f..%2fb"]) {
+      const res = await door(path);
+      expect(res.status, path).toBe(400);
+      expect(await res.json()).toMatchObject({ code: "ERR_BAD_PATH" });
     }
     expect(await originRequests()).toEqual([]);
   });
@@ -523,12 +536,20 @@ describe("PUBLIC_PATHS (exact paths, or prefixes ending in *)", () => {
     expect(await originRequests()).toEqual([]);
   });
 
-  it("OPTIONS (CORS preflight) is forwarded without a session", async () => {
-    const res = await door("/api/private", { method: "OPTIONS", headers: { origin: "https://app.example", "x-supertokens-user-id": "admin" } });
+  it("a real CORS preflight is forwarded without a session; any other OPTIONS needs one", async () => {
+    const res = await door("/api/private", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "x-supertokens-user-id": "admin" },
+    });
     expect(res.status).toBe(200);
     const r = await onlyOriginRequest();
     expect([r.method, r.url]).toEqual(["OPTIONS", "/api/private"]);
     expect(stHeaders(r)).toEqual({});
+    await fetch(`${originUrl}/__origin/reset`, { method: "POST" });
+    for (const headers of [{ origin: "https://app.example" }, { "access-control-request-method": "POST" }, {}]) {
+      expect((await door("/api/private", { method: "OPTIONS", headers })).status).toBe(401);
+    }
+    expect(await originRequests()).toEqual([]);
   });
 });
 
@@ -548,7 +569,6 @@ describe("{apiBasePath}/* routes other than refresh and sign-out go to AUTH_ORIG
   it.each([
     ["GET", "/auth/signin"],
     ["GET", "/auth"],
-    ["GET", "/auth/session/refresh"], // only POST is the refresh API
     ["POST", "/auth/signup"],
     ["POST", "/auth/demo/signin-other"],
   ])("%s %s → auth origin, without a session", async (method, path) => {
@@ -569,10 +589,29 @@ describe("{apiBasePath}/* routes other than refresh and sign-out go to AUTH_ORIG
     expect(await originRequests()).toEqual([]);
   });
 
-  it("an encoded slash stays inside the auth origin's base path", async () => {
+  it("an encoded slash under the auth subtree is refused, not forwarded anonymously", async () => {
     const door = frontDoor({ AUTH_ORIGIN_URL: `${originUrl}/auth-origin/` });
-    expect((await door("/auth/..%2F..%2Fsecret")).status).toBe(200);
-    expect((await onlyOriginRequest()).url).toBe("/auth-origin/auth/..%2F..%2Fsecret");
+    const res = await door("/auth/..%2F..%2Fsecret");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: "bad request path", code: "ERR_BAD_PATH", reason: "encoded-slash" });
+    expect(await originRequests()).toEqual([]);
+  });
+
+  it("the front door's own routes answer every method but POST (and a preflight) with 405: the refresh token stays here", async () => {
+    const door = frontDoor({ AUTH_ORIGIN_URL: `${originUrl}/auth-origin` });
+    for (const [method, path] of [
+      ["GET", "/auth/session/refresh"],
+      ["PUT", "/auth/session/refresh/"],
+      ["GET", "/auth/signout"],
+      ["DELETE", "/auth/tenant-1/signout"],
+      ["OPTIONS", "/auth/session/refresh"], // not a preflight: no Access-Control-Request-Method
+    ]) {
+      const res = await door(path!, { method, headers: { cookie: "sRefreshToken=rt" } });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST, OPTIONS");
+      expect(await res.json()).toEqual({ message: "method not allowed", code: "ERR_METHOD_NOT_ALLOWED" });
+    }
+    expect(await originRequests()).toEqual([]);
   });
 
   it("AUTH_ORIGIN_URL defaults to ORIGIN_URL", async () => {
@@ -711,7 +750,10 @@ describe("refresh, promotion and sign-out through the front door", () => {
 
   it("CORS preflight of the refresh API from WEBSITE_DOMAIN is answered by the front door", async () => {
     const cors = frontDoor({ API_DOMAIN: "https://api.example.com", WEBSITE_DOMAIN: "https://app.example.com" });
-    const res = await cors("/auth/session/refresh", { method: "OPTIONS", headers: { origin: "https://app.example.com" } });
+    const res = await cors("/auth/session/refresh", {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(res.headers.get("access-control-allow-credentials")).toBe("true");
@@ -901,13 +943,18 @@ describe("configuration errors answer a clear 500", () => {
     expect((await onlyOriginRequest()).url).toBe("/api/me");
   });
 
-  it.each(cases)("%o → 500 front door misconfigured", async (vars, pattern) => {
-    const res = await frontDoor(vars)("/api/me");
-    expect(res.status).toBe(500);
-    expect(res.headers.get("content-type")).toMatch(/application\/json/);
-    const body = (await res.json()) as { message: string };
-    expect(body.message).toMatch(/^front door misconfigured: /);
-    expect(body.message).toMatch(pattern);
+  it.each(cases)("%o → 500 front door misconfigured (the reason in the logs only)", async (vars, pattern) => {
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+    try {
+      const res = await frontDoor(vars)("/api/me");
+      expect(res.status).toBe(500);
+      expect(res.headers.get("content-type")).toMatch(/application\/json/);
+      expect(await res.json()).toEqual({ message: "front door misconfigured", code: "ERR_FRONT_DOOR_MISCONFIGURED" });
+      expect(logged.join("\n")).toMatch(pattern);
+    } finally {
+      spy.mockRestore();
+    }
     expect(await originRequests()).toEqual([]);
   });
 });

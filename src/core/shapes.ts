@@ -1,6 +1,6 @@
-import { SuperTokensEdgeError } from "../errors.js";
-import type { CoreJson } from "../core/querier.js";
-import type { JsonObject } from "../token/parse.js";
+import { CoreBadResponseError } from "../errors.js";
+import type { JsonObject } from "../token/json.js";
+import type { CoreJson } from "./querier.js";
 
 // The core is trusted for decisions but not for shapes: a reply that is not what CDI 5.4 promises becomes a
 // typed error instead of an exception deep inside the HTTP layer.
@@ -20,7 +20,7 @@ export interface CoreSessionInfo {
 }
 
 function bad(what: string): never {
-  throw new SuperTokensEdgeError("ERR_CORE_BAD_RESPONSE", `core answer has no valid ${what}`);
+  throw new CoreBadResponseError(`core answer has no valid ${what}`);
 }
 
 function isObj(v: unknown): v is Record<string, unknown> {

@@ -1,19 +1,18 @@
-import { Querier } from "../core/querier.js";
-import type { JsonObject } from "../token/parse.js";
-import type { EngineContext } from "./context.js";
-import { withoutProtectedProps } from "./context.js";
+import type { JsonObject } from "../token/json.js";
+import { Querier } from "./querier.js";
 import {
+  type CoreSessionInfo,
+  type CoreTokenInfo,
   messageOf,
   sessionOf,
   statusOf,
   stringArrayOf,
   tokenInfoOf,
-  type CoreSessionInfo,
-  type CoreTokenInfo,
-} from "./core-shapes.js";
+} from "./shapes.js";
 
-// One function per CDI 5.4 call of the session recipe (protocol §3.3). They return values for every answer the
-// core may legitimately give and throw SuperTokensEdgeError for I/O failures and malformed answers.
+// The core's wire calls of the session recipe (CDI 5.4), one function each. They return values for every answer
+// the core may legitimately give and throw the core errors of errors.ts for I/O failures and malformed answers.
+// No decisions here: what to do with an answer is decided in src/session/.
 
 export interface CreateOrRefreshResponse {
   session: CoreSessionInfo;
@@ -31,21 +30,20 @@ function createOrRefreshOf(json: Record<string, unknown>): CreateOrRefreshRespon
   };
 }
 
-export async function createNewSession(
-  ctx: EngineContext,
-  tenantId: string,
-  recipeUserId: string,
-  accessTokenPayload: JsonObject,
-  sessionDataInDatabase: JsonObject,
-  enableAntiCsrf: boolean,
+/** `POST /<tenantId>/recipe/session` */
+export async function createSession(
+  querier: Querier,
+  body: {
+    tenantId: string;
+    userId: string;
+    userDataInJWT: JsonObject;
+    userDataInDatabase: JsonObject;
+    useDynamicSigningKey: boolean;
+    enableAntiCsrf: boolean;
+  },
 ): Promise<CreateOrRefreshResponse> {
-  const json = await ctx.querier.post(Querier.tenantPath("/<tenantId>/recipe/session", tenantId), {
-    userId: recipeUserId,
-    userDataInJWT: accessTokenPayload,
-    userDataInDatabase: sessionDataInDatabase,
-    useDynamicSigningKey: ctx.config.useDynamicAccessTokenSigningKey,
-    enableAntiCsrf,
-  });
+  const { tenantId, ...rest } = body;
+  const json = await querier.post(Querier.tenantPath("/<tenantId>/recipe/session", tenantId), rest);
   statusOf(json);
   return createOrRefreshOf(json);
 }
@@ -55,11 +53,12 @@ export type VerifyResponse =
   | { status: "UNAUTHORISED"; message: string }
   | { status: "TRY_REFRESH_TOKEN"; message: string };
 
+/** `POST /recipe/session/verify` */
 export async function verifySession(
-  ctx: EngineContext,
+  querier: Querier,
   body: { accessToken: string; antiCsrfToken: string | undefined; doAntiCsrfCheck: boolean; enableAntiCsrf: boolean; checkDatabase: boolean },
 ): Promise<VerifyResponse> {
-  const json = await ctx.querier.post("/recipe/session/verify", body);
+  const json = await querier.post("/recipe/session/verify", body);
   const status = statusOf(json);
   if (status === "OK") {
     return {
@@ -77,18 +76,12 @@ export type RefreshResponse =
   | { status: "UNAUTHORISED"; message: string }
   | { status: "TOKEN_THEFT_DETECTED"; sessionHandle: string; userId: string; recipeUserId: string };
 
+/** `POST /recipe/session/refresh` */
 export async function refreshSession(
-  ctx: EngineContext,
-  refreshToken: string,
-  antiCsrfToken: string | undefined,
-  enableAntiCsrf: boolean,
+  querier: Querier,
+  body: { refreshToken: string; antiCsrfToken: string | undefined; enableAntiCsrf: boolean; useDynamicSigningKey: boolean },
 ): Promise<RefreshResponse> {
-  const json = await ctx.querier.post("/recipe/session/refresh", {
-    refreshToken,
-    antiCsrfToken,
-    enableAntiCsrf,
-    useDynamicSigningKey: ctx.config.useDynamicAccessTokenSigningKey,
-  });
+  const json = await querier.post("/recipe/session/refresh", body);
   const status = statusOf(json);
   if (status === "OK") return { status, ...createOrRefreshOf(json) };
   if (status === "TOKEN_THEFT_DETECTED") {
@@ -98,44 +91,35 @@ export async function refreshSession(
   return { status: "UNAUTHORISED", message: messageOf(json) };
 }
 
-export async function revokeSession(ctx: EngineContext, sessionHandle: string): Promise<boolean> {
-  return (await revokeMultipleSessions(ctx, [sessionHandle])).length === 1;
-}
-
-export async function revokeMultipleSessions(ctx: EngineContext, sessionHandles: string[]): Promise<string[]> {
-  const json = await ctx.querier.post("/recipe/session/remove", { sessionHandles });
+/** `POST /recipe/session/remove` by handles: the handles the core revoked. */
+export async function removeSessions(querier: Querier, sessionHandles: string[]): Promise<string[]> {
+  const json = await querier.post("/recipe/session/remove", { sessionHandles });
   return stringArrayOf(json.sessionHandlesRevoked, "sessionHandlesRevoked");
 }
 
-export async function revokeAllSessionsForUser(
-  ctx: EngineContext,
+/** `POST [/<tenantId>]/recipe/session/remove` by user; without a tenant: across all tenants (as supertokens-node). */
+export async function removeSessionsOfUser(
+  querier: Querier,
   userId: string,
   revokeSessionsForLinkedAccounts: boolean,
   tenantId: string | undefined,
 ): Promise<string[]> {
   const acrossAll = tenantId === undefined;
   const path = acrossAll ? "/recipe/session/remove" : Querier.tenantPath("/<tenantId>/recipe/session/remove", tenantId);
-  const json = await ctx.querier.post(path, {
-    userId,
-    revokeSessionsForLinkedAccounts,
-    revokeAcrossAllTenants: acrossAll,
-  });
+  const json = await querier.post(path, { userId, revokeSessionsForLinkedAccounts, revokeAcrossAllTenants: acrossAll });
   return stringArrayOf(json.sessionHandlesRevoked, "sessionHandlesRevoked");
 }
 
-export async function getAllSessionHandlesForUser(
-  ctx: EngineContext,
+/** `GET [/<tenantId>]/recipe/session/user` */
+export async function sessionHandlesOfUser(
+  querier: Querier,
   userId: string,
   fetchSessionsForAllLinkedAccounts: boolean,
   tenantId: string | undefined,
 ): Promise<string[]> {
   const acrossAll = tenantId === undefined;
   const path = acrossAll ? "/recipe/session/user" : Querier.tenantPath("/<tenantId>/recipe/session/user", tenantId);
-  const json = await ctx.querier.get(path, {
-    userId,
-    fetchSessionsForAllLinkedAccounts,
-    fetchAcrossAllTenants: acrossAll,
-  });
+  const json = await querier.get(path, { userId, fetchSessionsForAllLinkedAccounts, fetchAcrossAllTenants: acrossAll });
   return stringArrayOf(json.sessionHandles, "sessionHandles");
 }
 
@@ -150,11 +134,9 @@ export interface SessionInformation {
   tenantId: string;
 }
 
-export async function getSessionInformation(
-  ctx: EngineContext,
-  sessionHandle: string,
-): Promise<SessionInformation | undefined> {
-  const json = await ctx.querier.get("/recipe/session", { sessionHandle });
+/** `GET /recipe/session`: `undefined` when the core does not know the handle. */
+export async function sessionInformation(querier: Querier, sessionHandle: string): Promise<SessionInformation | undefined> {
+  const json = await querier.get("/recipe/session", { sessionHandle });
   if (statusOf(json) !== "OK") return undefined;
   const obj = (v: unknown): JsonObject => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {});
   return {
@@ -169,38 +151,25 @@ export async function getSessionInformation(
   };
 }
 
-export async function updateSessionDataInDatabase(
-  ctx: EngineContext,
-  sessionHandle: string,
-  newSessionData: JsonObject,
-): Promise<boolean> {
-  const json = await ctx.querier.put("/recipe/session/data", { sessionHandle, userDataInDatabase: newSessionData ?? {} });
+/** `PUT /recipe/session/data`: `false` when the session is gone. */
+export async function putSessionData(querier: Querier, sessionHandle: string, userDataInDatabase: JsonObject): Promise<boolean> {
+  const json = await querier.put("/recipe/session/data", { sessionHandle, userDataInDatabase: userDataInDatabase ?? {} });
   return statusOf(json) !== "UNAUTHORISED";
 }
 
-/** By handle, as supertokens-node: read the stored payload, merge, write back (`null` removes a key). */
-export async function mergeIntoAccessTokenPayload(
-  ctx: EngineContext,
-  sessionHandle: string,
-  update: JsonObject,
-): Promise<boolean> {
-  const info = await getSessionInformation(ctx, sessionHandle);
-  if (info === undefined) return false;
-  const merged: JsonObject = { ...withoutProtectedProps(info.customClaimsInAccessTokenPayload), ...update };
-  for (const [k, v] of Object.entries(update)) if (v === null) delete merged[k];
-  const json = await ctx.querier.put("/recipe/jwt/data", { sessionHandle, userDataInJWT: merged });
+/** `PUT /recipe/jwt/data`: `false` when the session is gone. */
+export async function putJwtData(querier: Querier, sessionHandle: string, userDataInJWT: JsonObject): Promise<boolean> {
+  const json = await querier.put("/recipe/jwt/data", { sessionHandle, userDataInJWT });
   return statusOf(json) !== "UNAUTHORISED";
 }
 
+/** `POST /recipe/session/regenerate`: `undefined` when the session is gone. */
 export async function regenerateAccessToken(
-  ctx: EngineContext,
+  querier: Querier,
   accessToken: string,
-  newAccessTokenPayload: JsonObject,
+  userDataInJWT: JsonObject,
 ): Promise<{ session: CoreSessionInfo; accessToken: CoreTokenInfo | undefined } | undefined> {
-  const json = await ctx.querier.post("/recipe/session/regenerate", {
-    accessToken,
-    userDataInJWT: newAccessTokenPayload,
-  });
+  const json = await querier.post("/recipe/session/regenerate", { accessToken, userDataInJWT });
   if (statusOf(json) === "UNAUTHORISED") return undefined;
   return {
     session: sessionOf(json),
