@@ -109,17 +109,11 @@ export function canonicalPath(pathname: string, options: CanonicalPathOptions = 
     if (c < 0x20 || c === 0x7f) return { ok: false, reason: "control-character" };
     if (c !== 37 /* % */) {
       trailingSlash = false;
-      if (c > 0x7e) {
-        // Not from a URL parser (which escapes these); escape its UTF-8 bytes as the parser would.
-        const bytes = new TextEncoder().encode(String.fromCodePoint(pathname.codePointAt(i)!));
-        for (const b of bytes) out += escape(b);
-        decoded += String.fromCodePoint(pathname.codePointAt(i)!);
-        i += pathname.codePointAt(i)! > 0xffff ? 2 : 1;
-        continue;
-      }
-      out += pathname[i];
-      decoded += pathname[i];
-      i++;
+      // A URL parser escapes anything above `~`; do the same for a pathname that did not come from one.
+      const ch = c > 0x7e ? String.fromCodePoint(pathname.codePointAt(i)!) : pathname[i]!;
+      out += c > 0x7e ? encodeURIComponent(ch) : ch;
+      decoded += ch;
+      i += ch.length;
       continue;
     }
     // An escape, or a run of escapes forming one UTF-8 character.
@@ -146,14 +140,13 @@ export function canonicalPath(pathname: string, options: CanonicalPathOptions = 
     }
     const length = utf8Length(b);
     if (length === 0) return { ok: false, reason: "invalid-utf8" };
-    const bytes = [b];
     for (let k = 1; k < length; k++) {
       const next = byteAt(pathname, i + 3 * k);
       if (next === undefined || !validContinuation(b, k, next)) return { ok: false, reason: "invalid-utf8" };
-      bytes.push(next);
     }
-    for (const x of bytes) out += escape(x);
-    decoded += new TextDecoder().decode(new Uint8Array(bytes));
+    const run = pathname.slice(i, i + 3 * length).toUpperCase();
+    out += run;
+    decoded += decodeURIComponent(run); // valid UTF-8, checked above
     i += 3 * length;
   }
   const bad = endSegment();

@@ -1,10 +1,15 @@
+import { type ResolvedConfig, resolveConfig } from "../config.js";
 import { isSuperTokensEdgeError } from "../errors.js";
 import { jsonResponse } from "../http/answers.js";
+import { createNewSessionInRequest } from "../http/create.js";
+import { getSessionFromRequest } from "../http/get-session.js";
 import { matchesPathPattern } from "../http/identity.js";
 import { canonicalPath } from "../http/path.js";
+import { refreshSessionInRequest } from "../http/refresh.js";
 import { matchRoute } from "../http/routes.js";
+import { signOutInRequest } from "../http/sign-out.js";
+import { createEngineContext, type EngineContext } from "../session/context.js";
 import type { Session } from "../session/session.js";
-import { SuperTokensEdge } from "../supertokens.js";
 import { FrontDoorConfigError, type FrontDoorEnv, type FrontDoorOptions, frontDoorOptionsFromEnv } from "./env.js";
 import { fetchOrigin, upstreamHeaders, upstreamUrl } from "./forward.js";
 
@@ -65,7 +70,9 @@ function isPreflight(request: Request, method: string): boolean {
  * `FrontDoorConfigError` here, at construction.
  */
 export class FrontDoor {
-  readonly st: SuperTokensEdge;
+  /** The engine's resolved configuration (the front door uses the HTTP layer directly, not the façade). */
+  readonly config: ResolvedConfig;
+  readonly #ctx: EngineContext;
   private readonly origin: URL;
   private readonly authOrigin: URL;
   private readonly publicPaths: string[];
@@ -77,12 +84,13 @@ export class FrontDoor {
 
   constructor(options: FrontDoorOptions) {
     try {
-      this.st = new SuperTokensEdge(options.supertokens);
+      this.config = resolveConfig(options.supertokens);
     } catch (e) {
       throw e instanceof TypeError ? new FrontDoorConfigError(e.message) : e;
     }
+    this.#ctx = createEngineContext(this.config);
     // Every path would be an auth path, forwarded without a session: fail closed instead.
-    if (this.st.config.apiBasePath === "") fail('API_BASE_PATH must not be "/" or empty');
+    if (this.config.apiBasePath === "") fail('API_BASE_PATH must not be "/" or empty');
     this.origin = parseOrigin(options.originURL, "ORIGIN_URL");
     this.authOrigin = parseOrigin(options.authOriginURL ?? options.originURL, "AUTH_ORIGIN_URL");
     this.publicPaths = options.publicPaths ?? [];
@@ -108,7 +116,7 @@ export class FrontDoor {
 
   private cors(request: Request, response: Response): Response {
     const origin = request.headers.get("origin");
-    if (origin === null || origin !== this.st.config.websiteDomain || origin === this.st.config.apiDomain) return response;
+    if (origin === null || origin !== this.config.websiteDomain || origin === this.config.apiDomain) return response;
     const out = new Response(response.body, response);
     out.headers.set("access-control-allow-origin", origin);
     out.headers.set("access-control-allow-credentials", "true");
@@ -124,7 +132,7 @@ export class FrontDoor {
     }
     const path = canonical.path;
     const method = request.method.toUpperCase();
-    const base = this.st.config.apiBasePath;
+    const base = this.config.apiBasePath;
     const route = matchRoute(base, path);
 
     if (route.kind === "session-api") {
@@ -141,7 +149,8 @@ export class FrontDoor {
         res.headers.set("allow", `${route.method}, OPTIONS`);
         return this.cors(request, res);
       }
-      return this.cors(request, await (route.api === "refresh" ? this.st.refreshSession(request) : this.st.signOut(request)));
+      const answer = route.api === "refresh" ? refreshSessionInRequest(this.#ctx, request) : signOutInRequest(this.#ctx, request);
+      return this.cors(request, await answer);
     }
     if (this.demoSignIn && method === "POST" && path === `${base}/demo/signin`) {
       return this.cors(request, await this.demoSignInResponse(request));
@@ -152,16 +161,16 @@ export class FrontDoor {
     // A real preflight carries no credentials: the origin answers it. Any other OPTIONS is like any other method.
     if (isPreflight(request, method)) return this.forward(request, url, path, this.origin, undefined);
     const isPublic = matchesPathPattern(this.publicPaths, path);
-    const result = await this.st.getSession(request, { sessionRequired: !isPublic });
+    const result = await getSessionFromRequest(this.#ctx, request, { sessionRequired: !isPublic });
     if (result.status !== "OK") {
       if (isPublic) return this.forward(request, url, path, this.origin, undefined); // a public page never fails on a stale token
       return this.cors(request, result.response);
     }
     const upstream = await this.forward(request, url, path, this.origin, result.session);
     if (result.session === undefined) return upstream;
-    const out = new Response(upstream.body, upstream);
-    out.headers.set("cache-control", "private, no-store");
-    return result.applyTo(out);
+    // `forward` built this Response (mutable headers): an answer for one user must never be cached for others.
+    upstream.headers.set("cache-control", "private, no-store");
+    return result.applyTo(upstream);
   }
 
   private forward(request: Request, url: URL, path: string, origin: URL, session: Session | undefined): Promise<Response> | Response {
@@ -193,7 +202,7 @@ export class FrontDoor {
       return jsonResponse(400, { message: 'body must be {"userId": "<non-empty string>"}', code: "ERR_BAD_REQUEST" });
     }
     try {
-      const created = await this.st.createNewSession(request, "public", userId);
+      const created = await createNewSessionInRequest(this.#ctx, request, "public", userId);
       return created.applyTo(jsonResponse(200, { status: "OK", userId }));
     } catch (e) {
       if (!isSuperTokensEdgeError(e)) throw e;
