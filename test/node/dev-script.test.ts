@@ -31,5 +31,15 @@ describe("npm start", () => {
 
     const pub = await fetch(`${base}/`, { headers: { "x-supertokens-user-id": "mallory" } });
     expect(await pub.json()).toMatchObject({ signedIn: false, userId: null });
+
+    // The demo page (test/node/demo-page.test.ts drives it in Chromium): a public path, served through the front door.
+    expect(dev.output()).toContain(`Open the demo page: ${base}/public/demo`);
+    const page = await fetch(`${base}/public/demo`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('<script defer src="/public/demo/app.js"></script>');
+    const app = await fetch(`${base}/public/demo/app.js`);
+    expect(app.status).toBe(200);
+    expect(await app.text()).toContain("supertokens-web-js"); // the official SDK, bundled at start-up
   }, 90_000);
 });
