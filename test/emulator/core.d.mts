@@ -1,4 +1,26 @@
-// Types for core.mjs — the SuperTokens core emulator (CDI 5.4 session subset) used by the tests.
+// Types for core.mjs — the SuperTokens core emulator (CDI 5.4 session subset, plus the user and
+// email-verification endpoints EmailVerificationClaim reads) used by the tests.
+//
+// Core API served besides the session paths (all CDI 5.4, optional /appid-<x> and tenant prefixes):
+//   GET  /user/id?userId=…                        → {status:"OK", user: CoreUserJson} | {status:"UNKNOWN_USER_ID_ERROR"}
+//        (userId may be a recipe or a primary user id; the answer is the primary user with all linked login methods)
+//   GET  /recipe/user/email/verify?userId=…&email=… → {status:"OK", isVerified} (about the (userId, email) pair only;
+//        unknown users are simply not verified, as in the core)
+//   POST /<tenant>/recipe/user/email/verify/token {userId, email} → {status:"OK", token} | {status:"EMAIL_ALREADY_VERIFIED_ERROR"}
+//   POST /<tenant>/recipe/user/email/verify {method:"token", token} → {status:"OK", userId, email}
+//        | {status:"EMAIL_VERIFICATION_INVALID_TOKEN_ERROR"}
+//   POST /recipe/user/email/verify/remove {userId, email} → {status:"OK"}   (unverify)
+//   POST /<tenant>/recipe/user/email/verify/token/remove {userId, email} → {status:"OK"}
+// A missing query parameter is a 400 "Field name 'userId' is missing in GET request", as in the core.
+// POST /<tenant>/recipe/session resolves the session's userId to the recipe user's primary user (account linking).
+//
+// Control API (/__emu/*, never counted in stats):
+//   GET  /__emu/stats, POST /__emu/reset-stats, POST /__emu/rotate, POST /__emu/failure {mode, delayMs?},
+//   POST /__emu/delay {ms}, POST /__emu/mint MintOptions, POST /__emu/session TestSessionOptions, POST /__emu/reset,
+//   GET  /__emu/keys, GET /__emu/sessions, POST /__emu/config Partial<EmulatorConfig>,
+//   POST /__emu/user UserOptions → {status:"OK", user: CoreUserJson}   (create or update one recipe user)
+//   POST /__emu/user/remove {userId} → {status:"OK", didExist}
+//   GET  /__emu/users → {users: StoredUser[], verifiedEmails: [userId, email][]}
 import type { KeyObject } from "node:crypto";
 
 /** Failure injected into every non-/__emu request (JWKS included). */
@@ -137,6 +159,78 @@ export interface TestSessionOptions {
   useDynamicSigningKey?: boolean;
 }
 
+/** Body of `POST /__emu/user` and argument of {@link CoreEmulator.upsertUser}: creates or updates one recipe user. */
+export interface UserOptions {
+  /** The recipe user id (the id the session's `rsub` carries). */
+  userId: string;
+  /**
+   * The login method's email. Without one (and no `recipeId`), the user is a passwordless phone user
+   * (`phoneNumber` default "+15550000000"): supertokens-node then counts the email as verified. `null` removes it.
+   */
+  email?: string | null;
+  phoneNumber?: string | null;
+  /** Default "emailpassword" with an email, else "passwordless". */
+  recipeId?: "emailpassword" | "thirdparty" | "passwordless" | "webauthn";
+  thirdParty?: { id: string; userId: string } | null;
+  /**
+   * Marks the (userId, current email) pair verified or not; omitted = unchanged (a new pair is unverified).
+   * Like the core, verification belongs to the pair: changing the email makes the user unverified again.
+   */
+  verified?: boolean;
+  /** Default ["public"]. */
+  tenantIds?: string[];
+  /** ms, default now (on create). */
+  timeJoined?: number;
+  /**
+   * Links this recipe user to a stored, unlinked user, which becomes a primary user (`isPrimaryUser: true`);
+   * `null` unlinks. Sessions created for this recipe user then get `sub` = the primary user id.
+   */
+  primaryUserId?: string | null;
+}
+
+/** A stored recipe user (the emulator's row, one login method). */
+export interface StoredUser {
+  userId: string;
+  recipeId: "emailpassword" | "thirdparty" | "passwordless" | "webauthn";
+  email: string | null;
+  phoneNumber: string | null;
+  thirdParty: { id: string; userId: string } | null;
+  tenantIds: string[];
+  timeJoined: number;
+  /** Set when linked to another (primary) user. */
+  primaryUserId: string | null;
+  isPrimaryUser: boolean;
+}
+
+/** One login method of {@link CoreUserJson}, as the core's AuthRecipeUserInfo.toJson writes it (absent = null). */
+export interface CoreLoginMethodJson {
+  tenantIds: string[];
+  recipeUserId: string;
+  /** Whether (recipeUserId, email) is verified; false without an email. */
+  verified: boolean;
+  timeJoined: number;
+  recipeId: "emailpassword" | "thirdparty" | "passwordless" | "webauthn";
+  email?: string;
+  phoneNumber?: string;
+  thirdParty?: { id: string; userId: string };
+}
+
+/** `user` of `GET /user/id` (the key order is the core's). */
+export interface CoreUserJson {
+  /** The primary user id, or the recipe user id when not linked. */
+  id: string;
+  isPrimaryUser: boolean;
+  tenantIds: string[];
+  /** min over the login methods */
+  timeJoined: number;
+  emails: string[];
+  phoneNumbers: string[];
+  thirdParty: { id: string; userId: string }[];
+  webauthn: { credentialIds: string[] };
+  /** Sorted by timeJoined. */
+  loginMethods: CoreLoginMethodJson[];
+}
+
 /** A session row of the emulator's store. */
 export interface SessionRow {
   handle: string;
@@ -204,6 +298,8 @@ export interface CoreEmulator {
   keys: EmulatorKeys;
   /** handle -> row (live). */
   sessions: Map<string, SessionRow>;
+  /** recipe user id -> stored user (live; use upsertUser to change it). */
+  users: Map<string, StoredUser>;
   /** refresh token -> lineage info (live). */
   refreshTokens: Map<string, { sessionHandle: string; parentRefreshTokenHash2: string | null; antiCsrfToken: string | null }>;
   /** Live config (see setConfig). */
@@ -211,7 +307,7 @@ export interface CoreEmulator {
   /** Stops listening and destroys all sockets (keep-alive included) and pending delays. */
   close(): Promise<void>;
   resetStats(): void;
-  /** Forget all sessions/refresh tokens, reset stats, failure mode and delay. Keys are kept. */
+  /** Forget all sessions/refresh tokens, users, verified emails and verification tokens; reset stats, failure mode and delay. Keys are kept. */
   reset(): void;
   /** Adds a new dynamic key (newest first in the JWKS, used for signing from now on); returns its kid. */
   rotateDynamicKey(): string;
@@ -231,6 +327,15 @@ export interface CoreEmulator {
   createSession(opts: TestSessionOptions): CreateSessionResponse;
   /** Parse + verify a token like the emulator's verify does (signature, structure; not expiry). */
   inspectAccessToken(token: string): InspectedToken;
+  /** Same as `POST /__emu/user`; returns the user as `GET /user/id` would. Throws on bad options. */
+  upsertUser(opts: UserOptions): CoreUserJson;
+  /** Deletes a recipe user with its verified pairs and tokens (users linked to it become unlinked). */
+  removeUser(userId: string): boolean;
+  /** What `GET /user/id?userId=` answers in `user`, or undefined (UNKNOWN_USER_ID_ERROR). */
+  getUser(userId: string): CoreUserJson | undefined;
+  /** Marks any (userId, email) pair verified (default) or not, whether or not the user exists. */
+  setEmailVerified(userId: string, email: string, verified?: boolean): void;
+  isEmailVerified(userId: string, email: string): boolean;
 }
 
 export function startCoreEmulator(options?: CoreEmulatorOptions): Promise<CoreEmulator>;

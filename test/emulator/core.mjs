@@ -1,4 +1,5 @@
-// SuperTokens core emulator: the CDI 5.4 session subset that supertokens-node 24 and supertokens-edge use.
+// SuperTokens core emulator: the CDI 5.4 session subset that supertokens-node 24 and supertokens-edge use, plus
+// the user and email-verification reads behind EmailVerificationClaim (a small user store, see /__emu/user).
 // Semantics follow /work/shared/SUPERTOKENS-PROTOCOL.md §1-3 and §8. Node builtins only; loopback only.
 // Usage: `node test/emulator/core.mjs [--port 3567] [--api-key K]` or `await startCoreEmulator(opts)`.
 import http from "node:http";
@@ -30,6 +31,7 @@ const REQUIRED_CLAIMS = {
 const API_ROOTS = new Set(["recipe", "user", "users", "apiversion", "hello", ".well-known"]);
 const FAILURE_MODES = new Set(["down", "500", "slow", "garbage-jwks", "empty-jwks", "html"]);
 const REQUEST_LOG_MAX = 200;
+const RECIPE_IDS = new Set(["emailpassword", "thirdparty", "passwordless", "webauthn"]);
 
 const generateKeyPair = promisify(crypto.generateKeyPair);
 const sha256 = (s) => crypto.createHash("sha256").update(s).digest("hex");
@@ -63,6 +65,7 @@ class HttpError extends Error {
   }
 }
 const badField = (name) => new HttpError(400, `Field name '${name}' is invalid in JSON input`);
+const missingQuery = (name) => new HttpError(400, `Field name '${name}' is missing in GET request`);
 
 function keyFromPair({ publicKey, privateKey }, kid, createdAt) {
   const { n, e } = publicKey.export({ format: "jwk" });
@@ -94,6 +97,9 @@ export async function startCoreEmulator(options = {}) {
   };
   const sessions = new Map(); // handle -> session row
   const refreshTokens = new Map(); // token -> { sessionHandle, parentRefreshTokenHash2, antiCsrfToken }
+  const users = new Map(); // recipe user id -> user row (one login method each), see upsertUser
+  const verifiedEmails = new Set(); // `${recipeUserId}\n${email}`: the core keys verification by the pair
+  const evTokens = new Map(); // email verification token -> { userId, email, tenantId }
   const stats = { counts: {}, requests: [] };
   const state = { failure: null, slowDelayMs: 5000, delayMs: 0, closed: false };
   const timers = new Set();
@@ -308,7 +314,8 @@ export async function startCoreEmulator(options = {}) {
     const now = Date.now();
     const handle = crypto.randomUUID() + (tenantId === "public" ? "" : `_${tenantId}`);
     const antiCsrfToken = enableAntiCsrf ? crypto.randomUUID() : null;
-    const row = { handle, userId, recipeUserId: userId, tenantId, userDataInJWT: { ...userDataInJWT }, userDataInDatabase };
+    // As the core: the body's userId is the recipe user; the session's userId is its primary user, if linked.
+    const row = { handle, userId: primaryIdOf(userId), recipeUserId: userId, tenantId, userDataInJWT: { ...userDataInJWT }, userDataInDatabase };
     Object.assign(row, { refreshTokenHash2: "", expiresAt: now + refreshValidityMs(), createdAt: now, useStaticKey: !useDynamicSigningKey });
     const refreshToken = issueRefreshToken(row, null, antiCsrfToken);
     row.refreshTokenHash2 = sha256(sha256(refreshToken));
@@ -416,6 +423,110 @@ export async function startCoreEmulator(options = {}) {
     return out;
   }
 
+  // ---------------------------------------------------------------- users + email verification (CDI 5.4)
+  // Each stored user is one recipe user with one login method; linking (primaryUserId) groups them under a
+  // primary user as the core's account linking does. GET /user/id answers like AuthRecipeUserInfo.toJson.
+  const primaryIdOf = (recipeUserId) => users.get(recipeUserId)?.primaryUserId ?? recipeUserId;
+  const evKey = (userId, email) => `${userId}\n${email}`;
+
+  function upsertUser(o = {}) {
+    if (!isObject(o) || typeof o.userId !== "string" || o.userId === "") throw badField("userId");
+    for (const k of ["email", "phoneNumber"]) {
+      if (o[k] !== undefined && o[k] !== null && typeof o[k] !== "string") throw badField(k);
+    }
+    if (o.verified !== undefined && typeof o.verified !== "boolean") throw badField("verified");
+    if (o.recipeId !== undefined && !RECIPE_IDS.has(o.recipeId)) throw badField("recipeId");
+    if (o.tenantIds !== undefined && (!Array.isArray(o.tenantIds) || o.tenantIds.some((t) => typeof t !== "string"))) {
+      throw badField("tenantIds");
+    }
+    const prev = users.get(o.userId);
+    const pick = (k, def) => (o[k] !== undefined ? o[k] : prev !== undefined ? prev[k] : def);
+    const email = pick("email", null) ?? null;
+    // A user without an email is a passwordless (phone) user: the claim then counts as verified.
+    const phoneNumber = pick("phoneNumber", null) ?? (email === null ? "+15550000000" : null);
+    const recipeId = o.recipeId ?? prev?.recipeId ?? (email === null ? "passwordless" : "emailpassword");
+    if (recipeId === "emailpassword" && email === null) throw new HttpError(400, "an emailpassword user needs an email");
+    const user = {
+      userId: o.userId,
+      recipeId,
+      email,
+      phoneNumber,
+      thirdParty: pick("thirdParty", null) ?? null,
+      tenantIds: pick("tenantIds", ["public"]),
+      timeJoined: pick("timeJoined", Date.now()),
+      primaryUserId: prev?.primaryUserId ?? null,
+      isPrimaryUser: prev?.isPrimaryUser ?? false,
+    };
+    if (o.primaryUserId !== undefined) {
+      if (o.primaryUserId === null || o.primaryUserId === o.userId) {
+        user.primaryUserId = null;
+      } else {
+        const primary = users.get(o.primaryUserId);
+        if (typeof o.primaryUserId !== "string" || primary === undefined || primary.primaryUserId !== null) {
+          throw new HttpError(400, "primaryUserId must name a stored user that is not itself linked");
+        }
+        primary.isPrimaryUser = true;
+        user.primaryUserId = o.primaryUserId;
+      }
+    }
+    users.set(o.userId, user);
+    if (o.verified !== undefined && email !== null) {
+      if (o.verified) verifiedEmails.add(evKey(o.userId, email));
+      else verifiedEmails.delete(evKey(o.userId, email));
+    }
+    return { status: "OK", user: userJson(o.userId) };
+  }
+
+  // As the core's user deletion: the user's verification data goes with it.
+  function removeUser(userId) {
+    const existed = users.delete(userId);
+    for (const k of verifiedEmails) if (k.startsWith(`${userId}\n`)) verifiedEmails.delete(k);
+    for (const [k, v] of evTokens) if (v.userId === userId) evTokens.delete(k);
+    for (const u of users.values()) if (u.primaryUserId === userId) u.primaryUserId = null;
+    return existed;
+  }
+
+  // The user (primary, with all its linked login methods) that recipe or primary user id `id` belongs to.
+  function userJson(id) {
+    const own = users.get(id);
+    if (own === undefined) return undefined;
+    const primaryId = own.primaryUserId ?? id;
+    const members = [...users.values()]
+      .filter((u) => u.userId === primaryId || u.primaryUserId === primaryId)
+      .sort((a, b) => a.timeJoined - b.timeJoined);
+    const uniq = (xs) => [...new Set(xs)];
+    const loginMethods = members.map((u) =>
+      withoutNulls({
+        tenantIds: [...u.tenantIds],
+        recipeUserId: u.userId,
+        verified: u.email !== null && verifiedEmails.has(evKey(u.userId, u.email)),
+        timeJoined: u.timeJoined,
+        recipeId: u.recipeId,
+        email: u.email,
+        phoneNumber: u.phoneNumber,
+        thirdParty: u.thirdParty,
+      }),
+    );
+    const thirdParty = uniq(members.filter((u) => u.thirdParty).map((u) => JSON.stringify({ id: u.thirdParty.id, userId: u.thirdParty.userId })));
+    return {
+      id: primaryId,
+      isPrimaryUser: users.get(primaryId)?.isPrimaryUser ?? false,
+      tenantIds: uniq(members.flatMap((u) => u.tenantIds)),
+      timeJoined: Math.min(...members.map((u) => u.timeJoined)),
+      emails: uniq(members.map((u) => u.email).filter((e) => e !== null)),
+      phoneNumbers: uniq(members.map((u) => u.phoneNumber).filter((p) => p !== null)),
+      thirdParty: thirdParty.map((j) => JSON.parse(j)),
+      webauthn: { credentialIds: [] },
+      loginMethods,
+    };
+  }
+
+  const queryParam = (query, name) => {
+    const v = query.get(name);
+    if (v === null) throw missingQuery(name);
+    return v;
+  };
+
   const matchesUser = (row, userId) => row.userId === userId || row.recipeUserId === userId;
   const liveRows = () => [...sessions.values()].filter((r) => r.expiresAt >= Date.now());
 
@@ -433,7 +544,42 @@ export async function startCoreEmulator(options = {}) {
   const routes = {
     "GET /apiversion": () => ({ versions: SUPPORTED_CDI }),
     "GET /hello": () => "Hello",
-    "GET /user/id": () => ({ status: "UNKNOWN_USER_ID_ERROR" }), // no users in this emulator
+    "GET /user/id": ({ query }) => {
+      const user = userJson(queryParam(query, "userId"));
+      return user === undefined ? { status: "UNKNOWN_USER_ID_ERROR" } : { status: "OK", user };
+    },
+    // Verification is a fact about (recipe user id, email), whether or not the user exists (as the core).
+    "GET /recipe/user/email/verify": ({ query }) => {
+      const key = evKey(queryParam(query, "userId"), queryParam(query, "email"));
+      return { status: "OK", isVerified: verifiedEmails.has(key) };
+    },
+    "POST /recipe/user/email/verify/token": ({ body, tenantId }) => {
+      const { userId, email } = fields(body, { userId: "string", email: "string" });
+      if (verifiedEmails.has(evKey(userId, email))) return { status: "EMAIL_ALREADY_VERIFIED_ERROR" };
+      const token = crypto.randomBytes(48).toString("base64url");
+      evTokens.set(token, { userId, email, tenantId: tenantId ?? "public" });
+      return { status: "OK", token };
+    },
+    "POST /recipe/user/email/verify": ({ body, tenantId }) => {
+      const { method, token } = fields(body, { method: "string", token: "string" });
+      if (method !== "token") throw new HttpError(400, "Unsupported method for email verification");
+      const t = evTokens.get(token);
+      if (t === undefined || t.tenantId !== (tenantId ?? "public")) return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
+      // Verifying one (user, email) pair uses up all of that pair's tokens.
+      for (const [k, v] of evTokens) if (v.userId === t.userId && v.email === t.email) evTokens.delete(k);
+      verifiedEmails.add(evKey(t.userId, t.email));
+      return { status: "OK", userId: t.userId, email: t.email };
+    },
+    "POST /recipe/user/email/verify/remove": ({ body }) => {
+      const { userId, email } = fields(body, { userId: "string", email: "string" });
+      verifiedEmails.delete(evKey(userId, email));
+      return { status: "OK" };
+    },
+    "POST /recipe/user/email/verify/token/remove": ({ body }) => {
+      const { userId, email } = fields(body, { userId: "string", email: "string" });
+      for (const [k, v] of evTokens) if (v.userId === userId && v.email === email) evTokens.delete(k);
+      return { status: "OK" };
+    },
     "POST /recipe/session": ({ body, tenantId }) =>
       createSession({
         tenantId: tenantId ?? "public",
@@ -519,6 +665,9 @@ export async function startCoreEmulator(options = {}) {
   function reset() {
     sessions.clear();
     refreshTokens.clear();
+    users.clear();
+    verifiedEmails.clear();
+    evTokens.clear();
     resetStats();
     state.failure = null;
     state.delayMs = 0;
@@ -545,6 +694,9 @@ export async function startCoreEmulator(options = {}) {
     "POST /__emu/delay": ({ body }) => (setDelay(body.ms ?? body.delayMs), { status: "OK" }),
     "POST /__emu/mint": ({ body }) => ({ token: mintAccessToken(body) }),
     "POST /__emu/session": ({ body }) => (req(body, "userId", "string"), createTestSession(body)),
+    "POST /__emu/user": ({ body }) => upsertUser(body),
+    "POST /__emu/user/remove": ({ body }) => ({ status: "OK", didExist: removeUser(req(body, "userId", "string")) }),
+    "GET /__emu/users": () => ({ users: [...users.values()], verifiedEmails: [...verifiedEmails].map((k) => k.split("\n")) }),
     "POST /__emu/reset": () => (reset(), { status: "OK" }),
     "GET /__emu/keys": () => keyIds(),
     "GET /__emu/sessions": () => ({ sessions: [...sessions.values()] }),
@@ -678,6 +830,7 @@ export async function startCoreEmulator(options = {}) {
     keys,
     sessions,
     refreshTokens,
+    users,
     config: cfg,
     close: async () => {
       if (state.closed) return;
@@ -700,6 +853,14 @@ export async function startCoreEmulator(options = {}) {
     keyIds,
     createSession: createTestSession,
     inspectAccessToken,
+    upsertUser: (o) => upsertUser(o).user,
+    removeUser,
+    getUser: (id) => userJson(id),
+    setEmailVerified: (userId, email, verified = true) => {
+      if (verified) verifiedEmails.add(evKey(userId, email));
+      else verifiedEmails.delete(evKey(userId, email));
+    },
+    isEmailVerified: (userId, email) => verifiedEmails.has(evKey(userId, email)),
   };
   return emulator;
 }

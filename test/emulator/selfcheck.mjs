@@ -185,14 +185,64 @@ try {
   assert.equal((await fetch(emu.url + "/.well-known/jwks.json")).status, 200);
   ok("/__emu: rotate, session, mint, stats, failure modes (down/500/garbage/empty/html/slow), reset");
 
+  // ---------------------------------------------------------------- users + email verification (raw CDI)
+  assert.deepEqual((await core("GET", "/user/id?userId=nobody")).json, { status: "UNKNOWN_USER_ID_ERROR" });
+  const noParam = await core("GET", "/user/id");
+  assert.deepEqual([noParam.status, noParam.text], [400, "Field name 'userId' is missing in GET request"]);
+  assert.equal((await core("GET", "/recipe/user/email/verify?userId=nobody")).text, "Field name 'email' is missing in GET request");
+  assert.deepEqual((await core("GET", "/recipe/user/email/verify?userId=nobody&email=a%40b.c")).json, { status: "OK", isVerified: false });
+  const made = await emu2("user", { userId: "raw1", email: "raw1@example.com", timeJoined: 1000 });
+  assert.deepEqual(made.user, {
+    id: "raw1", isPrimaryUser: false, tenantIds: ["public"], timeJoined: 1000, emails: ["raw1@example.com"], phoneNumbers: [], thirdParty: [],
+    webauthn: { credentialIds: [] },
+    loginMethods: [{ tenantIds: ["public"], recipeUserId: "raw1", verified: false, timeJoined: 1000, recipeId: "emailpassword", email: "raw1@example.com" }],
+  });
+  assert.deepEqual((await core("GET", "/appid-x/user/id?userId=raw1")).json, { status: "OK", user: made.user });
+  await emu2("user", { userId: "raw1", verified: true });
+  assert.equal((await core("GET", "/recipe/user/email/verify?userId=raw1&email=raw1%40example.com")).json.isVerified, true);
+  assert.equal((await core("GET", "/user/id?userId=raw1")).json.user.loginMethods[0].verified, true);
+  // Verification belongs to the (user, email) pair: a new email is unverified, the old pair stays verified.
+  await emu2("user", { userId: "raw1", email: "new@example.com" });
+  assert.equal((await core("GET", "/user/id?userId=raw1")).json.user.loginMethods[0].verified, false);
+  assert.equal((await core("GET", "/recipe/user/email/verify?userId=raw1&email=raw1%40example.com")).json.isVerified, true);
+  const evt = (await core("POST", "/public/recipe/user/email/verify/token", { userId: "raw1", email: "new@example.com" })).json;
+  assert.equal(evt.status, "OK");
+  assert.equal((await core("POST", "/tenant1/recipe/user/email/verify", { method: "token", token: evt.token })).json.status, "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR");
+  assert.deepEqual((await core("POST", "/public/recipe/user/email/verify", { method: "token", token: evt.token })).json, { status: "OK", userId: "raw1", email: "new@example.com" });
+  assert.equal((await core("POST", "/public/recipe/user/email/verify", { method: "token", token: evt.token })).json.status, "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR");
+  assert.equal((await core("POST", "/public/recipe/user/email/verify/token", { userId: "raw1", email: "new@example.com" })).json.status, "EMAIL_ALREADY_VERIFIED_ERROR");
+  assert.deepEqual((await core("POST", "/recipe/user/email/verify/remove", { userId: "raw1", email: "new@example.com" })).json, { status: "OK" });
+  assert.equal((await core("GET", "/recipe/user/email/verify?userId=raw1&email=new%40example.com")).json.isVerified, false);
+  // Linking: GET /user/id of either id answers the primary user; a session for the linked recipe user gets sub = primary.
+  await emu2("user", { userId: "raw2", email: "raw2@example.com", verified: true, primaryUserId: "raw1", timeJoined: 500 });
+  const linked = (await core("GET", "/user/id?userId=raw2")).json.user;
+  assert.deepEqual([linked.id, linked.isPrimaryUser, linked.timeJoined], ["raw1", true, 500]);
+  assert.deepEqual(linked.loginMethods.map((m) => [m.recipeUserId, m.verified]), [["raw2", true], ["raw1", false]]);
+  assert.deepEqual((await core("GET", "/user/id?userId=raw1")).json.user, linked);
+  const linkedSession = (await core("POST", "/public/recipe/session", { userId: "raw2", userDataInJWT: {}, userDataInDatabase: {}, useDynamicSigningKey: true, enableAntiCsrf: false })).json;
+  assert.deepEqual([linkedSession.session.userId, linkedSession.session.recipeUserId], ["raw1", "raw2"]);
+  assert.deepEqual([b64json(linkedSession.accessToken.token.split(".")[1]).sub, b64json(linkedSession.accessToken.token.split(".")[1]).rsub], ["raw1", "raw2"]);
+  const phone = (await emu2("user", { userId: "raw3" })).user;
+  assert.deepEqual([phone.emails, phone.loginMethods[0].recipeId, phone.loginMethods[0].email], [[], "passwordless", undefined]);
+  assert.equal((await fetch(emu.url + "/__emu/user", { method: "POST", body: JSON.stringify({ email: "x@y.z" }) })).status, 400);
+  assert.deepEqual(await emu2("user/remove", { userId: "raw2" }), { status: "OK", didExist: true });
+  assert.equal((await core("GET", "/recipe/user/email/verify?userId=raw2&email=raw2%40example.com")).json.isVerified, false);
+  await emu2("reset", {});
+  assert.deepEqual((await core("GET", "/user/id?userId=raw1")).json, { status: "UNKNOWN_USER_ID_ERROR" });
+  ok("users: GET /user/id (core shape, linking), GET /recipe/user/email/verify per (user, email), token verify, unverify, /__emu/user");
+
   // ---------------------------------------------------------------- the real supertokens-node SDK
   const supertokens = require("supertokens-node");
   const Session = require("supertokens-node/recipe/session");
+  const EmailVerification = require("supertokens-node/recipe/emailverification");
+  const { EmailVerificationClaim } = EmailVerification;
   supertokens.init({
     supertokens: { connectionURI: emu.url, apiKey: "k3y" },
     appInfo: { appName: "t", apiDomain: "http://api.test", websiteDomain: "http://web.test" },
-    recipeList: [Session.init()],
+    // OPTIONAL: the claim goes into every new session (so its users must exist), but no global validator.
+    recipeList: [Session.init(), EmailVerification.init({ mode: "OPTIONAL" })],
   });
+  for (const userId of ["user1", "user2"]) emu.upsertUser({ userId });
   await emu2("reset-stats", {});
   const s = await Session.createNewSessionWithoutRequestResponse("public", supertokens.convertToRecipeUserId("user1"), { custom: "ü" });
   const tokens = s.getAllSessionTokensDangerously();
@@ -245,6 +295,68 @@ try {
   assert.equal(emu.stats.counts["GET /.well-known/jwks.json"], jwksBefore + 1);
   assert.ok(emu.stats.requests.filter((r) => r.key !== "GET /.well-known/jwks.json" && r.key !== "GET /apiversion").every((r) => r.headers["cdi-version"] === "5.4"));
   ok("supertokens-node 24.0.3: create, verify, refresh, promotion, theft, merge, revoke, checkDatabase UNAUTHORISED");
+
+  // ---------------------------------------------------------------- supertokens-node EmailVerification
+  const rid = (id) => supertokens.convertToRecipeUserId(id);
+  const fetchClaim = (userId, recipeUserId) => EmailVerificationClaim.fetchValue(userId, rid(recipeUserId), "public", {}, {});
+  emu.upsertUser({ userId: "ev1", email: "ev1@example.com" });
+  const ev1 = await supertokens.getUser("ev1");
+  assert.deepEqual(ev1.toJson(), { ...emu.getUser("ev1"), loginMethods: emu.getUser("ev1").loginMethods.map((m) => ({ phoneNumber: undefined, thirdParty: undefined, webauthn: undefined, ...m })) });
+  assert.equal(ev1.loginMethods[0].recipeUserId.getAsString(), "ev1");
+  assert.equal(await EmailVerification.isEmailVerified(rid("ev1")), false);
+  assert.equal(await fetchClaim("ev1", "ev1"), false);
+  await emu2("user", { userId: "ev1", verified: true });
+  assert.equal(await EmailVerification.isEmailVerified(rid("ev1")), true);
+  assert.equal(await EmailVerification.isEmailVerified(rid("ev1"), "other@example.com"), false);
+  assert.equal(await fetchClaim("ev1", "ev1"), true);
+  assert.deepEqual(await EmailVerification.unverifyEmail(rid("ev1")), { status: "OK" });
+  assert.equal(await fetchClaim("ev1", "ev1"), false);
+  // The SDK's own token flow against the emulator.
+  const evToken = await EmailVerification.createEmailVerificationToken("public", rid("ev1"));
+  assert.equal(evToken.status, "OK");
+  const verified = await EmailVerification.verifyEmailUsingToken("public", evToken.token, false);
+  assert.deepEqual([verified.status, verified.user.recipeUserId.getAsString(), verified.user.email], ["OK", "ev1", "ev1@example.com"]);
+  assert.equal(await EmailVerification.isEmailVerified(rid("ev1")), true);
+  assert.deepEqual(await EmailVerification.createEmailVerificationToken("public", rid("ev1")), { status: "EMAIL_ALREADY_VERIFIED_ERROR" });
+  // No email ⇒ counted as verified; unknown user ⇒ the SDK's errors.
+  emu.upsertUser({ userId: "ev-phone" });
+  assert.equal(await EmailVerification.isEmailVerified(rid("ev-phone")), true);
+  assert.equal(await fetchClaim("ev-phone", "ev-phone"), true);
+  await assert.rejects(EmailVerification.isEmailVerified(rid("ev-nobody")), /Unknown User ID provided without email/);
+  await assert.rejects(fetchClaim("ev-nobody", "ev-nobody"), /UNKNOWN_USER_ID/);
+  await assert.rejects(Session.createNewSessionWithoutRequestResponse("public", rid("ev-nobody")), /UNKNOWN_USER_ID/);
+  // Linked: the claim reads the session's recipe user's login method out of the primary user.
+  emu.upsertUser({ userId: "ev2", email: "ev2@example.com", primaryUserId: "ev1" });
+  assert.equal((await supertokens.getUser("ev2")).id, "ev1");
+  assert.equal(await fetchClaim("ev1", "ev2"), false);
+  const linkedSdk = await Session.createNewSessionWithoutRequestResponse("public", rid("ev2"));
+  assert.deepEqual([linkedSdk.getUserId(), linkedSdk.getRecipeUserId().getAsString()], ["ev1", "ev2"]);
+  assert.equal(linkedSdk.getAccessTokenPayload()["st-ev"].v, false);
+  assert.equal(typeof linkedSdk.getAccessTokenPayload()["st-ev"].t, "number");
+  // Validators: a false value is refetched after refetchTimeOnFalseInSeconds, the new value merged through the core.
+  const evValidators = (refetchOnFalse, maxAge) => () => [EmailVerificationClaim.validators.isVerified(refetchOnFalse, maxAge)];
+  let claimCheck = await Session.validateClaimsForSessionHandle(linkedSdk.getHandle(), evValidators(10));
+  assert.deepEqual(claimCheck, {
+    status: "OK",
+    invalidClaims: [{ id: "st-ev", reason: { message: "wrong value", expectedValue: true, actualValue: false } }],
+  });
+  emu.setEmailVerified("ev2", "ev2@example.com");
+  claimCheck = await Session.validateClaimsForSessionHandle(linkedSdk.getHandle(), evValidators(10));
+  assert.equal(claimCheck.invalidClaims.length, 1, "within refetchTimeOnFalseInSeconds the stored false stands");
+  const userReadsBefore = emu.stats.counts["GET /user/id"];
+  await new Promise((r) => setTimeout(r, 5));
+  claimCheck = await Session.validateClaimsForSessionHandle(linkedSdk.getHandle(), evValidators(0));
+  assert.deepEqual(claimCheck, { status: "OK", invalidClaims: [] });
+  assert.equal(emu.stats.counts["GET /user/id"], userReadsBefore + 1);
+  assert.equal((await Session.getSessionInformation(linkedSdk.getHandle())).customClaimsInAccessTokenPayload["st-ev"].v, true);
+  // getSession with a per-call validator: the stale token's value is refetched and passes.
+  const sdkVerified = await Session.getSessionWithoutRequestResponse(linkedSdk.getAccessToken(), undefined, { overrideGlobalClaimValidators: evValidators(0) });
+  assert.equal(sdkVerified.getAccessTokenPayload()["st-ev"].v, true);
+  assert.equal(sdkVerified.getAllSessionTokensDangerously().accessAndFrontTokenUpdated, true);
+  const evRequests = emu.stats.requests.filter((r) => r.key === "GET /user/id" || r.key === "GET /recipe/user/email/verify");
+  assert.ok(evRequests.some((r) => r.url === "/recipe/user/email/verify?userId=ev2&email=ev2%40example.com"));
+  assert.ok(evRequests.every((r) => r.headers["cdi-version"] === "5.4" && r.headers["api-key"] === "k3y"));
+  ok("supertokens-node EmailVerification (OPTIONAL): getUser, isEmailVerified, token flow, unverify, claim fetchValue, linked users, validators");
 } finally {
   await emu.close();
 }

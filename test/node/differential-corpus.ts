@@ -69,7 +69,7 @@ export type Expect =
       jwksFetches?: number;
     }
   | { status: "NO_SESSION"; coreVerify?: number }
-  | { status: "TRY_REFRESH_TOKEN"; coreVerify?: number }
+  | { status: "TRY_REFRESH_TOKEN"; coreVerify?: number; jwksFetches?: number }
   | { status: "UNAUTHORISED"; clearTokens: boolean; coreVerify?: number }
   /** Our engine only: the JWKS or the core could not be reached. */
   | { status: "CORE_UNAVAILABLE"; coreVerify?: number }
@@ -146,6 +146,16 @@ export const DIVERGENCES: Divergence[] = [
     node: { status: "TRY_REFRESH_TOKEN" },
     ours: { status: "CORE_UNAVAILABLE" },
     why: "The key may exist (a rotation) but the core cannot say so now: an outage, not a bad token.",
+  },
+  {
+    case: "stale JWKS cache while the core is down",
+    node: { status: "TRY_REFRESH_TOKEN", jwksFetches: 1 },
+    ours: { status: "OK", jwksFetches: 1 },
+    why:
+      "jose reloads a set older than jwksRefreshIntervalSec on every call and throws when that fails, so Node " +
+      "answers try refresh (and asks the core for the JWKS on every request of the outage). We keep verifying with " +
+      "the stale set and retry at most once per jwksCooldownMs (src/jwks/cache.ts freshSet); see " +
+      "differential-jwks.test.ts for the request counts.",
   },
   {
     case: "checkDatabase while the core is down",
@@ -630,18 +640,22 @@ export const CASES: Case[] = [
   },
   {
     name: "foreign signature (published kid, signed by the orphan key)",
-    make: (ctx) => ({ token: mint(ctx, { key: "orphan" }) }),
-    expect: { status: "TRY_REFRESH_TOKEN" },
+    // kid "dynamic" writes the published kid; `key` alone would also write the orphan's (unpublished) kid.
+    make: (ctx) => ({ token: mint(ctx, { kid: "dynamic", key: "orphan" }) }),
+    expect: { status: "TRY_REFRESH_TOKEN", jwksFetches: 0 },
   },
+  // Unknown kids refetch only past the 500 ms cooldown since each engine's last fetch: on the real clock the
+  // count would depend on how fast the cases before ran (and could differ between the engines). The clock is
+  // frozen 1 s, 2 s, then 5 s (rotated key) ahead: always past the cooldown, never stepping back between them.
   {
     name: "unknown kid (orphan key, its own kid)",
-    make: (ctx) => ({ token: mint(ctx, { kid: "orphan" }) }),
-    expect: { status: "TRY_REFRESH_TOKEN" },
+    make: (ctx) => ({ token: mint(ctx, { kid: "orphan" }), at: Date.now() + 1000 }),
+    expect: { status: "TRY_REFRESH_TOKEN", jwksFetches: 1 },
   },
   {
     name: "empty-string kid",
-    make: (ctx) => ({ token: mint(ctx, { header: { kid: "" } }) }),
-    expect: { status: "TRY_REFRESH_TOKEN" },
+    make: (ctx) => ({ token: mint(ctx, { header: { kid: "" } }), at: Date.now() + 2000 }),
+    expect: { status: "TRY_REFRESH_TOKEN", jwksFetches: 1 },
   },
   {
     name: "rotated key: token signed by a dynamic key neither cache has seen",
@@ -1079,5 +1093,14 @@ export const CASES: Case[] = [
     name: "refreshed token while the core answers HTTP 500",
     config: "coreOutage",
     make: async () => ({ ...(await refreshedByNode("outage-refreshed")), coreFailure: "500" as const }),
+  },
+  {
+    // Last: the clock is frozen past jwksRefreshIntervalSec, so both warm caches are stale (and past any cooldown).
+    name: "stale JWKS cache while the core is down",
+    config: "coreOutage",
+    make: (ctx) => {
+      const at = Date.now() + JWKS_INTERVAL_MS + 10_000;
+      return { token: mint(ctx, { exp: Math.floor(at / 1000) + 3600 }), coreFailure: "down", at };
+    },
   },
 ];

@@ -95,3 +95,66 @@ describe("JWKS fetches: supertokens-node vs ours", () => {
     expect({ node: r.nodeFetches, ours: r.oursFetches }).toEqual({ node: 1, ours: 1 });
   });
 });
+
+// Deliberate differences in JWKS traffic (each on fresh engines: Node re-initialised, a new engine of ours),
+// pinned so a change on either side shows. The mechanisms (jose 4.15 RemoteJWKSet vs src/jwks/cache.ts):
+// - jose starts its 500 ms cooldown when a fetch *succeeds* (`_jwksTimestamp`) and never after a failure; ours
+//   starts it at every load attempt, failed or not: no JWKS request per request against a failing core;
+// - jose reloads a stale set on every call and throws when that fails (Node: try refresh); ours keeps serving the
+//   stale set and retries once per cooldown;
+// - jose compares `Date.now() < timestamp + cooldown`, so a clock that stepped back keeps it cooling down until the
+//   clock catches up; ours treats a step back as past the cooldown (a rotated key is accepted at once).
+describe("JWKS fetches: deliberate differences", () => {
+  const base = 3 * INTERVAL_MS;
+  /** A token valid for a day from `atMs`, minted at that instant (optionally with a kid). */
+  const mintAt = (atMs: number, o: { kid?: string; sub?: string } = {}) => {
+    vi.setSystemTime(t0 + atMs);
+    return emu.mintAccessToken({ exp: Math.floor((t0 + atMs) / 1000) + 86_400, ...o });
+  };
+  const fresh = () => {
+    initNodeSdk(emu.url, {});
+    st = createOurs(emu.url, {});
+  };
+  const fetches = (r: { nodeFetches: number; oursFetches: number }) => ({ node: r.nodeFetches, ours: r.oursFetches });
+
+  it("a failed load starts our cooldown (not jose's): right after an outage ours answers 503 for ≤ 500 ms, Node refetches", async () => {
+    fresh();
+    expect(fetches(await both(base, [mintAt(base)]))).toEqual({ node: 1, ours: 1 });
+    vi.setSystemTime(t0 + base + 1000);
+    const rotated = mintAt(base + 1000, { kid: emu.rotateDynamicKey() });
+    emu.setFailure("down");
+    let r = await both(base + 1000, [rotated]);
+    emu.setFailure(null);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["CORE_UNAVAILABLE"], { node: 1, ours: 1 }]);
+    r = await both(base + 1100, [rotated]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["OK"], ["CORE_UNAVAILABLE"], { node: 1, ours: 0 }]);
+    r = await both(base + 1600, [rotated]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["OK"], ["OK"], { node: 0, ours: 1 }]);
+  });
+
+  it("a stale set while the core is down: Node refetches (and fails) on every call, ours serves it, retrying once per cooldown", async () => {
+    const at = base + 10_000;
+    fresh();
+    // Fresh tokens after the warm-up (a token ours verified before is answered from its verified-token cache).
+    const tokens = [mintAt(at), mintAt(at), mintAt(at)];
+    expect(fetches(await both(at, [mintAt(at)]))).toEqual({ node: 1, ours: 1 });
+    emu.setFailure("down");
+    const stale = at + INTERVAL_MS + 10;
+    const rs = [];
+    for (const [i, t] of tokens.entries()) rs.push(await both(stale + i * 100, [t]));
+    emu.setFailure(null);
+    expect(rs.map((r) => [statuses(r.node)[0], statuses(r.ours)[0]])).toEqual(Array(3).fill(["TRY_REFRESH_TOKEN", "OK"]));
+    expect(rs.map(fetches)).toEqual([{ node: 1, ours: 1 }, { node: 1, ours: 0 }, { node: 1, ours: 0 }]);
+  });
+
+  it("the clock steps back behind the last fetch: Node refuses a newly rotated key until its clock catches up, ours refetches", async () => {
+    const at = base + 2 * INTERVAL_MS;
+    fresh();
+    expect(fetches(await both(at, [mintAt(at)]))).toEqual({ node: 1, ours: 1 });
+    expect(fetches(await both(at + 5000, [mintAt(at + 5000, { kid: "orphan" })]))).toEqual({ node: 1, ours: 1 });
+    vi.setSystemTime(t0 + at + 100); // 4.9 s back
+    const rotated = mintAt(at + 100, { kid: emu.rotateDynamicKey() });
+    const r = await both(at + 100, [rotated]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["OK"], { node: 0, ours: 1 }]);
+  });
+});

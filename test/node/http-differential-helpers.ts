@@ -6,8 +6,14 @@
 // `setupDifferential(config)` once. HTTP_DIFF_DUMP=1 prints the SDK's observed steps of every scenario.
 import { createRequire } from "node:module";
 import { expect } from "vitest";
-import { createSuperTokens, type JsonObject, type SessionClaimValidator, type SuperTokensEdge } from "../../src/index.js";
-import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
+import {
+  createSuperTokens,
+  EmailVerificationClaim,
+  type JsonObject,
+  type SessionClaimValidator,
+  type SuperTokensEdge,
+} from "../../src/index.js";
+import { startCoreEmulator, type CoreEmulator, type UserOptions } from "../emulator/core.mjs";
 
 process.env.TEST_MODE = "testing";
 const require = createRequire(import.meta.url);
@@ -16,12 +22,15 @@ const require = createRequire(import.meta.url);
 const supertokens: any = require("supertokens-node");
 const NodeSession: any = require("supertokens-node/recipe/session");
 const nodeCustom: any = require("supertokens-node/custom");
+const NodeEmailVerification: any = require("supertokens-node/recipe/emailverification");
 
 export const API = "https://api.example.com";
 export const ONE_YEAR_MS = 31536000000;
 export const EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT";
 /** Tolerance for expiry dates (cookie dates have 1 s resolution; the two sides run a few ms apart). */
 const DATE_TOLERANCE_MS = 5000;
+/** Tolerance for the age of a claim value (`now - t`) in the front token: enough to tell a refetch from a kept value. */
+const CLAIM_AGE_TOLERANCE_MS = 2000;
 
 // ------------------------------------------------------------------ configs
 
@@ -30,6 +39,13 @@ export interface DiffConfig {
   antiCsrf?: "VIA_TOKEN" | "NONE" | "VIA_CUSTOM_HEADER";
   /** Adds the global claim validator `not-blocked` on both sides (403 for sessions whose payload has blocked: true). */
   blockedValidator?: boolean;
+  /**
+   * Email verification required: supertokens-node gets `EmailVerification.init({ mode: "REQUIRED" })` (its claim goes
+   * into every new session and `isVerified()` becomes a global validator); ours gets the same claim on create and
+   * `getGlobalClaimValidators: () => [EmailVerificationClaim.validators.isVerified()]`. Signing in then needs the
+   * user in the emulator (`Run.user`).
+   */
+  emailVerification?: true;
 }
 
 /**
@@ -49,6 +65,23 @@ export interface VerifyOptions {
   sessionRequired?: boolean;
   antiCsrfCheck?: boolean;
   checkDatabase?: boolean;
+  /**
+   * Replaces the global validators of this route by `EmailVerificationClaim.validators.isVerified(
+   * refetchTimeOnFalseInSeconds, maxAgeInSeconds)`, each side with its own claim.
+   */
+  isVerified?: { refetchTimeOnFalseInSeconds?: number; maxAgeInSeconds?: number };
+}
+
+function isVerifiedOverride(claim: { validators: { isVerified(a?: number, b?: number): unknown } }, options: VerifyOptions | undefined) {
+  const v = options?.isVerified;
+  if (v === undefined) return {};
+  return { overrideGlobalClaimValidators: () => [claim.validators.isVerified(v.refetchTimeOnFalseInSeconds, v.maxAgeInSeconds)] };
+}
+
+function withoutTestOptions(options: VerifyOptions | undefined) {
+  if (options === undefined) return undefined;
+  const { isVerified: _, ...rest } = options;
+  return rest;
 }
 
 export type Engine = "sdk" | "ours";
@@ -84,7 +117,7 @@ function sdkDriver(): Driver {
           if (err !== undefined) return Response.json({ thrown: String(err) }, { status: 500 });
           return Response.json(sessionBody(s));
         },
-        options,
+        options === undefined ? undefined : { ...withoutTestOptions(options), ...isVerifiedOverride(NodeEmailVerification.EmailVerificationClaim, options) },
       ),
     auth: (req) => handleAuth(req),
   };
@@ -98,7 +131,12 @@ function oursDriver(st: SuperTokensEdge): Driver {
       return created.applyTo(Response.json({ userId: created.session!.getUserId() }));
     },
     verify: async (req, options) => {
-      const r = await st.getSession(req, options);
+      const r = await st.getSession(
+        req,
+        options === undefined
+          ? undefined
+          : ({ ...withoutTestOptions(options), ...isVerifiedOverride(EmailVerificationClaim, options) } as Parameters<SuperTokensEdge["getSession"]>[1]),
+      );
       if (r.status !== "OK") return r.response;
       return r.applyTo(Response.json(sessionBody(r.session)));
     },
@@ -140,6 +178,7 @@ export async function setupDifferential(config: DiffConfig): Promise<DiffEnv> {
     "supertokens-node/lib/build/recipe/multitenancy/recipe",
     "supertokens-node/lib/build/recipe/accountlinking/recipe",
     "supertokens-node/lib/build/recipe/usermetadata/recipe",
+    "supertokens-node/lib/build/recipe/emailverification/recipe",
   ]) {
     (require(path) as { default: { reset(): void } }).default.reset();
   }
@@ -159,14 +198,20 @@ export async function setupDifferential(config: DiffConfig): Promise<DiffEnv> {
           }),
         },
       }),
+      ...(config.emailVerification ? [NodeEmailVerification.init({ mode: "REQUIRED" })] : []),
     ],
   });
+  const ours: SessionClaimValidator[] = [
+    ...(config.emailVerification ? [EmailVerificationClaim.validators.isVerified()] : []),
+    ...(config.blockedValidator ? [notBlocked] : []),
+  ];
   const st = createSuperTokens({
     connectionURI: emu.url,
     appInfo: { apiDomain: API, websiteDomain: config.websiteDomain, apiBasePath: "/auth" },
     ...(config.antiCsrf === undefined ? {} : { antiCsrf: config.antiCsrf }),
-    ...(config.blockedValidator
-      ? { getGlobalClaimValidators: ({ claimValidatorsAddedByOtherRecipes }) => [...claimValidatorsAddedByOtherRecipes, notBlocked] }
+    ...(config.emailVerification ? { claimsAddedOnCreate: [EmailVerificationClaim] } : {}),
+    ...(ours.length > 0
+      ? { getGlobalClaimValidators: ({ claimValidatorsAddedByOtherRecipes }) => [...claimValidatorsAddedByOtherRecipes, ...ours] }
       : {}),
   });
   return { emu, st, drivers: { sdk: framework(sdkDriver()), ours: framework(oursDriver(st)) }, close: () => emu.close() };
@@ -244,6 +289,19 @@ export class Client {
     return this.accessToken ?? (c === undefined ? undefined : decodeURIComponent(c));
   }
 
+  /** Puts `token` where this client keeps its access token (cookie jar or header storage). */
+  setAccessToken(token: string): void {
+    if (this.mode === "cookie") this.jar.set("sAccessToken", { value: token, path: "/" });
+    else this.accessToken = token;
+  }
+
+  /** The payload of the current access token. */
+  payload(): Record<string, unknown> {
+    const token = this.currentAccessToken();
+    if (token === undefined) throw new Error("client has no access token");
+    return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+  }
+
   /** The session handle in the current access token's payload. */
   handle(): string {
     const token = this.currentAccessToken();
@@ -306,6 +364,8 @@ interface Approx {
   rawSetCookie: string[];
   ate: number | undefined;
   cacheControl: string | null;
+  /** `at - t` of each claim value (`{v, t}`) in the front token's payload, by claim key. */
+  claimAges: Record<string, number>;
 }
 
 export interface Trace {
@@ -316,6 +376,13 @@ export interface Trace {
 
 const VOLATILE_UP = new Set(["exp", "iat", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"]);
 const typeOf = (v: unknown) => (v === null ? "<null>" : `<${typeof v}>`);
+
+/** A session claim's payload entry (`{ v: value, t: fetchedAtMs }`, protocol §7). */
+function isClaimEntry(x: unknown): x is { v: unknown; t: number } {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  const keys = Object.keys(x).sort();
+  return keys.length === 2 && keys[0] === "t" && keys[1] === "v" && typeof (x as { t: unknown }).t === "number";
+}
 
 function headerState(v: string | null): "absent" | "empty" | "set" {
   return v === null ? "absent" : v === "" ? "empty" : "set";
@@ -351,13 +418,22 @@ export async function observe(label: string, req: Request, res: Response): Promi
   const ft = res.headers.get("front-token");
   let frontToken: Observed["frontToken"] = null;
   let ate: number | undefined;
+  const at = Date.now();
+  const claimAges: Record<string, number> = {};
   if (ft === "remove") frontToken = "remove";
   else if (ft !== null) {
     const decoded = JSON.parse(Buffer.from(ft, "base64").toString("utf8")) as { uid: string; ate: number; up: Record<string, unknown> };
     expect(Object.keys(decoded), `${label}: front-token key order`).toEqual(["uid", "ate", "up"]);
     ate = decoded.ate;
     const up: Record<string, unknown> = {};
-    for (const k of Object.keys(decoded.up).sort()) up[k] = VOLATILE_UP.has(k) ? typeOf(decoded.up[k]) : decoded.up[k];
+    for (const k of Object.keys(decoded.up).sort()) {
+      const v = decoded.up[k];
+      if (isClaimEntry(v)) {
+        // The fetch time differs per run; its age (compared with tolerance) tells whether the value was refetched.
+        claimAges[k] = at - v.t;
+        up[k] = { v: v.v, t: "<number>" };
+      } else up[k] = VOLATILE_UP.has(k) ? typeOf(v) : v;
+    }
     // standard base64 alphabet with padding, as the SDK (frontends decode it with atob)
     frontToken = { uid: decoded.uid, up, base64: /^[A-Za-z0-9+/]*={0,2}$/.test(ft) && ft.length % 4 === 0 };
   }
@@ -375,7 +451,7 @@ export async function observe(label: string, req: Request, res: Response): Promi
       stRefreshToken: headerState(res.headers.get("st-refresh-token")),
       exposeHeaders: res.headers.get("access-control-expose-headers"),
     },
-    approx: { at: Date.now(), rawSetCookie: res.headers.getSetCookie(), ate, cacheControl: res.headers.get("cache-control") },
+    approx: { at, rawSetCookie: res.headers.getSetCookie(), ate, cacheControl: res.headers.get("cache-control"), claimAges },
   };
 }
 
@@ -441,7 +517,7 @@ export class Run {
       exposeHeaders: null,
       facts,
     });
-    this.trace.approx.push({ at: Date.now(), rawSetCookie: [], ate: undefined, cacheControl: null });
+    this.trace.approx.push({ at: Date.now(), rawSetCookie: [], ate: undefined, cacheControl: null, claimAges: {} });
   }
 
   /** Whether the core still has the client's session. */
@@ -452,6 +528,23 @@ export class Run {
   /** Revokes the client's session in the core behind the backend's back. */
   revokeInCore(c: Client): void {
     this.env.emu.sessions.delete(c.handle());
+  }
+
+  /** Creates or updates a user in the core (email verification state included). */
+  user(o: UserOptions): void {
+    this.env.emu.upsertUser(o);
+  }
+
+  /**
+   * Replaces the client's access token by one for the same session whose payload has `patch` applied
+   * (`undefined` deletes a key), signed by the core's current key: a token the core issued earlier, e.g. before
+   * a claim value was added or while it was fresh.
+   */
+  patchAccessToken(c: Client, patch: Record<string, unknown>): void {
+    const payload = { ...c.payload(), ...patch };
+    const omit = Object.keys(patch).filter((k) => patch[k] === undefined);
+    for (const k of omit) delete payload[k];
+    c.setAccessToken(this.env.emu.mintAccessToken({ payload, omit }));
   }
 }
 
@@ -467,6 +560,12 @@ export interface Scenario {
    * per name+path+domain wins); the raw difference is recorded in `divergenceNotes`.
    */
   browserEffectiveCookies?: true;
+  /**
+   * Documented, deliberate divergences (README "Deliberate differences", DIVERGENCES in differential-corpus.ts)
+   * at single steps: there each side must match its own expectation (status and body), everything else must still
+   * be equal. Recorded in `divergenceNotes`.
+   */
+  deliberate?: { label: string; sdk: Pick<Observed, "status" | "body">; ours: Pick<Observed, "status" | "body">; why: string }[];
 }
 
 /** Set-Cookie lines as the browser applies them: only the last line per cookie (name, Path, Domain), in order. */
@@ -517,6 +616,15 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
         t.steps[i] = { ...t.steps[i]!, setCookie: eff };
       }
     }
+    const deliberate = s.deliberate?.find((d) => d.label === label);
+    if (deliberate !== undefined) {
+      expect(sdk.steps[i], `${s.name} / ${label}: the SDK's side of a deliberate divergence`).toMatchObject(deliberate.sdk);
+      expect(ours.steps[i], `${s.name} / ${label}: our side of a deliberate divergence`).toMatchObject(deliberate.ours);
+      const rest = (o: Observed) => ({ ...o, status: 0, body: null, contentType: null });
+      expect(rest(ours.steps[i]!), `${s.name} / ${label}`).toEqual(rest(sdk.steps[i]!));
+      divergenceNotes.push(`${s.name} / ${label}: sdk ${sdk.steps[i]!.status}, ours ${ours.steps[i]!.status} (${deliberate.why})`);
+      continue;
+    }
     expect(ours.steps[i], `${s.name} / ${label}`).toEqual(sdk.steps[i]);
     const a = sdk.approx[i]!;
     const b = ours.approx[i]!;
@@ -535,6 +643,9 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
     da.forEach((cd, j) => {
       expect(Math.abs(cd.ms - db[j]!.ms), `${s.name} / ${label}: ${cd.name} Expires`).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
     });
+    for (const [k, age] of Object.entries(a.claimAges)) {
+      expect(Math.abs(age - (b.claimAges[k] ?? Number.NaN)), `${s.name} / ${label}: age of claim ${k}`).toBeLessThanOrEqual(CLAIM_AGE_TOLERANCE_MS);
+    }
     expect(b.ate === undefined, `${s.name} / ${label}: front-token ate presence`).toBe(a.ate === undefined);
     if (a.ate !== undefined) expect(Math.abs(a.ate - b.ate!), `${s.name} / ${label}: front-token ate`).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
     if (a.cacheControl !== b.cacheControl) {

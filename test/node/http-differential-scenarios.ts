@@ -423,3 +423,241 @@ export const viaTokenScenarios: Scenario[] = [
     },
   },
 ];
+
+// ---------------------------------------------------------------- email verification (EmailVerificationClaim)
+// Both sides: the claim `st-ev` goes into every new session (fetched from the core's GET /user/id +
+// GET /recipe/user/email/verify) and `isVerified()` (refetch a false value after 10 s) is the global validator.
+// Every run starts by writing the user into the emulator, so both engines see the same core state.
+
+const EV_USER = "ev-user";
+const EV_EMAIL = "ev-user@example.com";
+const evUser = (r: Run, verified: boolean, userId = EV_USER) => r.user({ userId, email: EV_EMAIL, verified });
+/** The client's `st-ev` entry, re-dated `ageMs` into the past (or removed with `undefined`). */
+const evAged = (r: Run, c: Client, value: boolean | undefined, ageMs: number) =>
+  r.patchAccessToken(c, { "st-ev": value === undefined ? undefined : { v: value, t: Date.now() - ageMs } });
+
+async function evSignIn(r: Run, mode: "cookie" | "header", userId = EV_USER, label = `sign-in (${mode})`) {
+  const c = new Client(mode);
+  await r.create(label, c, { authMode: mode === "cookie" ? "cookie" : undefined, userId });
+  return c;
+}
+
+export const emailVerificationScenarios: Scenario[] = [
+  {
+    name: "EV: verified user ⇒ st-ev true in the new session, claim OK (cookie, header)",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      await r.verify("POST", c);
+      await r.verify("GET, optional session", c, { method: "GET" }, { sessionRequired: false });
+      const h = await evSignIn(r, "header");
+      await r.verify("POST (header)", h);
+    },
+  },
+  {
+    name: "EV: unverified user ⇒ 403 invalid claim (wrong value), also for an optional session; sign-out and refresh ignore it",
+    run: async (r) => {
+      evUser(r, false);
+      const c = await evSignIn(r, "cookie");
+      await r.verify("POST", c);
+      await r.verify("GET, optional session", c, { method: "GET" }, { sessionRequired: false });
+      await r.refresh("refresh", c);
+      await r.verify("POST after refresh (promotion, claim still false)", c);
+      const h = await evSignIn(r, "header");
+      await r.verify("POST (header)", h);
+      await r.signOut("sign-out (header)", h);
+    },
+  },
+  {
+    name: "EV: verified at the core after sign-in ⇒ the stored false stands within refetchTimeOnFalseInSeconds (10 s)",
+    run: async (r) => {
+      evUser(r, false);
+      const c = await evSignIn(r, "cookie");
+      evUser(r, true);
+      await r.verify("POST (st-ev false, 0 s old)", c);
+    },
+  },
+  {
+    name: "EV: value missing from the token ⇒ refetched: unverified ⇒ 403 (no new token), verified ⇒ 200 + new token (cookie)",
+    run: async (r) => {
+      evUser(r, false);
+      const c = await evSignIn(r, "cookie");
+      evAged(r, c, undefined, 0);
+      await r.verify("POST without st-ev, user unverified", c);
+      r.fact("core payload after the failed refetch", { stEv: r.env.emu.sessions.get(c.handle())?.userDataInJWT["st-ev"] !== undefined });
+      await r.verify("POST again with the same token", c);
+      evUser(r, true);
+      await r.verify("POST without st-ev, user verified", c);
+      await r.verify("POST with the new token", c);
+    },
+  },
+  {
+    name: "EV: value missing from the token, user verified ⇒ 200 + st-access-token and front-token (header)",
+    run: async (r) => {
+      evUser(r, true);
+      const h = await evSignIn(r, "header");
+      evAged(r, h, undefined, 0);
+      await r.verify("POST without st-ev", h);
+      await r.verify("GET with the new token", h, { method: "GET" });
+    },
+  },
+  {
+    name: "EV: stale false (11 s > refetchTimeOnFalseInSeconds 10) ⇒ refetched: 403 while unverified, 200 + new token once verified",
+    run: async (r) => {
+      evUser(r, false);
+      const c = await evSignIn(r, "cookie");
+      evAged(r, c, false, 11_000);
+      await r.verify("POST, st-ev false 11 s old, unverified", c);
+      evUser(r, true);
+      await r.verify("POST, st-ev false 11 s old, verified", c);
+      await r.verify("POST with the new token", c);
+    },
+  },
+  {
+    name: "EV: refetchTimeOnFalseInSeconds 3 on the route: a 5 s old false is refetched, with 10 it is not",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      evAged(r, c, false, 5_000);
+      const stale = c.clone();
+      await r.verify("refetchTimeOnFalse 10: no refetch ⇒ 403", stale.clone(), {}, { isVerified: { refetchTimeOnFalseInSeconds: 10 } });
+      await r.verify("refetchTimeOnFalse 3: refetch ⇒ 200 + new token", stale.clone(), {}, { isVerified: { refetchTimeOnFalseInSeconds: 3 } });
+      await r.verify("refetchTimeOnFalse 0: refetch ⇒ 200 + new token (header-less GET)", stale, { method: "GET" }, { isVerified: { refetchTimeOnFalseInSeconds: 0 } });
+    },
+  },
+  {
+    name: "EV: maxAgeInSeconds 60: a true older than 60 s is refetched (200 + new token; 403 wrong value once unverified), a fresh one is not",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      const maxAge = { isVerified: { maxAgeInSeconds: 60 } };
+      evAged(r, c, true, 120_000);
+      const old = c.clone();
+      await r.verify("st-ev true 120 s old, verified ⇒ refetch", old.clone(), {}, maxAge);
+      evUser(r, false);
+      await r.verify("st-ev true 120 s old, unverified ⇒ refetch ⇒ 403", old.clone(), {}, maxAge);
+      evAged(r, c, true, 30_000);
+      await r.verify("st-ev true 30 s old, unverified ⇒ no refetch ⇒ 200", c, {}, maxAge);
+      await r.verify("st-ev true 30 s old, no maxAge (global validator) ⇒ 200", c);
+    },
+  },
+  {
+    name: "EV: maxAgeInSeconds also refetches a false value younger than refetchTimeOnFalseInSeconds",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "header");
+      evAged(r, c, false, 2_000);
+      await r.verify("st-ev false 2 s old, maxAge 1 ⇒ refetch ⇒ 200", c, {}, { isVerified: { refetchTimeOnFalseInSeconds: 10, maxAgeInSeconds: 1 } });
+    },
+  },
+  {
+    name: "EV: a refreshed token with a stale value ⇒ the core promotes it and the refetched value is merged: one new token",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      await r.refresh("refresh", c);
+      evAged(r, c, undefined, 0);
+      await r.verify("POST (promotion + refetch)", c);
+      await r.verify("POST with the new token", c);
+      const h = await evSignIn(r, "header");
+      await r.refresh("refresh (header)", h);
+      evAged(r, h, false, 11_000);
+      await r.verify("POST (header, promotion + refetch)", h);
+    },
+  },
+  {
+    name: "EV: the session was revoked in the core and the value is refetched ⇒ the merge fails: 401 unauthorised, cleared",
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      evAged(r, c, false, 11_000);
+      r.revokeInCore(c);
+      await r.verify("POST (refetch, regenerate ⇒ UNAUTHORISED)", c);
+      const h = await evSignIn(r, "header");
+      evAged(r, h, undefined, 0);
+      r.revokeInCore(h);
+      await r.verify("POST (header)", h);
+    },
+  },
+  {
+    name: "EV + a second global validator: both failures, in the validators' order",
+    run: async (r) => {
+      evUser(r, false);
+      const c = new Client("cookie");
+      await r.create("sign-in (blocked, unverified)", c, { authMode: "cookie", userId: EV_USER, payload: { blocked: true } });
+      await r.verify("POST", c);
+      evUser(r, true);
+      evAged(r, c, false, 11_000);
+      await r.verify("POST after verifying (refetch ⇒ only not-blocked fails; no new token)", c);
+      await r.verify("POST, route validators replaced by isVerified only", c, {}, { isVerified: {} });
+    },
+  },
+  {
+    name: "EV: a user without an email (passwordless phone) counts as verified",
+    run: async (r) => {
+      r.user({ userId: "ev-phone", email: null });
+      const c = await evSignIn(r, "cookie", "ev-phone");
+      await r.verify("POST", c);
+    },
+  },
+  {
+    name: "EV: linked account ⇒ sub is the primary user, the claim follows the session's recipe user",
+    run: async (r) => {
+      r.user({ userId: "ev-primary", email: "primary@example.com", verified: true });
+      r.user({ userId: "ev-linked", email: "linked@example.com", verified: false, primaryUserId: "ev-primary" });
+      const c = await evSignIn(r, "cookie", "ev-linked");
+      await r.verify("POST (primary verified, recipe user not)", c);
+      r.user({ userId: "ev-linked", verified: true });
+      evAged(r, c, false, 11_000);
+      await r.verify("POST after verifying the recipe user (stale false ⇒ refetch)", c);
+    },
+  },
+  {
+    name: "EV: user deleted from the core after sign-in, value due for a refetch",
+    knownBug:
+      "The SDK's fetchValue throws Error('UNKNOWN_USER_ID'), which escapes verifySession (frameworks answer 500). " +
+      "Ours catches it in assertClaims (src/http/flow.ts) and toEdgeError labels it ERR_CORE_UNREACHABLE: 503 " +
+      "'SuperTokens core unavailable' although the core answered. Lead to decide: rethrow non-SuperTokensEdgeError " +
+      "errors there (SDK parity, 500) or answer another value.",
+    run: async (r) => {
+      evUser(r, false, "ev-gone");
+      const c = await evSignIn(r, "cookie", "ev-gone");
+      r.env.emu.removeUser("ev-gone");
+      await r.verify("POST within refetchTimeOnFalse (no refetch) ⇒ 403", c);
+      evAged(r, c, false, 11_000);
+      await r.verify("POST with a stale false (refetch: GET /user/id ⇒ UNKNOWN_USER_ID_ERROR)", c);
+    },
+  },
+  {
+    name: "EV: core answers 500 while the value is refetched",
+    deliberate: [
+      {
+        label: "POST with a stale false, core 500",
+        sdk: {
+          status: 500,
+          body: { thrown: "Error: SuperTokens core threw an error for a GET request to path: '/user/id' with status code: 500 and message: Internal Error" },
+        },
+        ours: { status: 503, body: { message: "SuperTokens core unavailable", code: "ERR_CORE_HTTP" } },
+        why: "core failures are 503 CORE_UNAVAILABLE, not the SDK's thrown error (README, DIVERGENCES 'checkDatabase while the core is down')",
+      },
+    ],
+    run: async (r) => {
+      evUser(r, true);
+      const c = await evSignIn(r, "cookie");
+      evAged(r, c, false, 11_000);
+      r.env.emu.setFailure("500");
+      try {
+        await r.verify("POST with a stale false, core 500", c);
+      } finally {
+        r.env.emu.setFailure(null);
+      }
+    },
+  },
+  {
+    name: "EV: signing in a user the core does not know ⇒ 500 UNKNOWN_USER_ID (the claim cannot be built)",
+    run: async (r) => {
+      r.env.emu.removeUser("ev-nobody");
+      await r.create("sign-in of an unknown user", new Client("cookie"), { authMode: "cookie", userId: "ev-nobody" });
+    },
+  },
+];
