@@ -112,7 +112,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
-const TIMED_OUT = Symbol("timed-out");
+/** Whether `flight` settles within `ms`. */
+async function settlesWithin(flight: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([flight.then(() => true), late]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
 
 /**
  * The core's key set, kept in isolate memory and (optionally) in a shared store such as Workers KV with
@@ -129,6 +140,8 @@ export class JwksManager {
   private pending: Promise<void> | undefined;
   private storeKey: Promise<string> | undefined;
   private loads = 0;
+  /** How many loads have finished: a waiter returns once any load that overlapped its wait has. */
+  private settled = 0;
   private readonly opts: JwksManagerOptions;
   private readonly joinDeadlineMs: number;
 
@@ -210,30 +223,44 @@ export class JwksManager {
   }
 
   /**
-   * One load shared by every concurrent caller of this isolate. A caller joins a pending load only until
-   * `joinDeadlineMs`: on Workers the load's owner request may be cancelled, leaving its promise forever
-   * pending (jose issues #355, #509), so a waiter then takes over with a load of its own.
+   * One load shared by every concurrent caller of this isolate. A caller waits for someone else's load only
+   * until `joinDeadlineMs`: on Workers the load's owner request may be cancelled, leaving its promise forever
+   * pending (jose issues #355, #509), so a waiter then takes over with a load of its own, which the others join.
+   * The owner of a load that is merely slow keeps waiting for it (bounded by the fetch deadline) unless somebody
+   * took over: giving up would only fetch the JWKS twice.
    */
   private async reload(wantedKid: string | undefined): Promise<void> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let flight = this.pending;
-      if (flight === undefined) {
-        flight = this.load(wantedKid).finally(() => {
-          if (this.pending === flight) this.pending = undefined;
-        });
-        this.pending = flight;
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const outcome = await Promise.race([
-        flight.then(() => undefined),
-        new Promise<typeof TIMED_OUT>((resolve) => {
-          timer = setTimeout(() => resolve(TIMED_OUT), attempt === 0 ? this.joinDeadlineMs : this.opts.timeoutMs + 50);
-        }),
-      ]);
-      if (timer !== undefined) clearTimeout(timer);
-      if (outcome !== TIMED_OUT) return;
-      if (this.pending === flight) this.pending = undefined; // abandon the stranded flight
+    const seen = this.settled;
+    let flight = this.pending;
+    let owner = false;
+    if (flight === undefined) {
+      flight = this.startLoad(wantedKid);
+      owner = true;
     }
+    // Every load settles within its fetch deadlines (per host); a few rounds more cover the store and a takeover.
+    const rounds = Math.ceil(((this.opts.hosts.length + 1) * this.opts.timeoutMs) / this.joinDeadlineMs) + 2;
+    for (let round = 0; round < rounds; round++) {
+      if (await settlesWithin(flight, this.joinDeadlineMs)) return;
+      if (this.settled !== seen) return; // a load that started later (a takeover) has finished meanwhile
+      if (this.pending !== undefined && this.pending !== flight) {
+        flight = this.pending; // somebody took over: join that load
+        owner = false;
+        continue;
+      }
+      if (owner) continue; // our own load, merely slow: keep waiting (and watching for a takeover)
+      if (this.pending === flight) this.pending = undefined; // abandon the stranded flight and take over
+      flight = this.startLoad(wantedKid);
+      owner = true;
+    }
+  }
+
+  private startLoad(wantedKid: string | undefined): Promise<void> {
+    const flight: Promise<void> = this.load(wantedKid).finally(() => {
+      this.settled++;
+      if (this.pending === flight) this.pending = undefined;
+    });
+    this.pending = flight;
+    return flight;
   }
 
   private async load(wantedKid: string | undefined): Promise<void> {
@@ -289,6 +316,8 @@ export class JwksManager {
       if (this.install(set)) await this.writeStore(set);
       this.report("core", startedAt, keys);
       this.lastError = undefined;
+      // As jose: the unknown-kid cooldown counts from the last successful fetch (a failed one still throttles).
+      this.lastReloadAt = this.opts.now();
       return;
     }
     this.lastError = lastError;

@@ -11,16 +11,25 @@ export type OverrideGlobalClaimValidators = (
   session: Session,
 ) => SessionClaimValidator[] | Promise<SessionClaimValidator[]>;
 
-/** The values of `claimsAddedOnCreate`, fetched into a new session's payload (as the SDK's recipes add theirs). */
+/**
+ * The values of `claimsAddedOnCreate`, fetched into a new session's payload (as the SDK's recipes add theirs).
+ * As supertokens-node, the claims see the primary user of a linked account (`GET /user/id`); without claims there
+ * is nothing to look up (the core resolves the session's user itself).
+ */
 export async function addClaimsOnCreate(
   ctx: EngineContext,
   payload: JsonObject,
   recipeUserId: string,
   tenantId: string,
 ): Promise<JsonObject> {
+  const claims = ctx.config.claimsAddedOnCreate;
+  if (claims.length === 0) return payload;
+  const found = await ctx.querier.get("/user/id", { userId: recipeUserId });
+  const primary = (found.user as { id?: unknown } | undefined)?.id;
+  const userId = found.status === "OK" && typeof primary === "string" ? primary : recipeUserId;
   let out = payload;
-  for (const claim of ctx.config.claimsAddedOnCreate) {
-    const value = await claim.fetchValue({ userId: recipeUserId, recipeUserId, tenantId, payload: out, core: ctx.querier });
+  for (const claim of claims) {
+    const value = await claim.fetchValue({ userId, recipeUserId, tenantId, payload: out, core: ctx.querier });
     if (value !== undefined) out = claim.addToPayload(out, value);
   }
   return out;

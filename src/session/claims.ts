@@ -172,10 +172,12 @@ export class PrimitiveArrayClaim<T extends string | number | boolean> extends Se
   };
 }
 
-function recipeUserEmail(user: unknown, recipeUserId: string): string | undefined | null {
+/** The recipe user's email; `undefined` when it has none (passwordless by phone, …). */
+function recipeUserEmail(user: unknown, recipeUserId: string): string | undefined {
   const methods = (user as { loginMethods?: { recipeUserId?: string; email?: string }[] } | undefined)?.loginMethods;
-  if (!Array.isArray(methods)) return null;
-  return methods.find((m) => m.recipeUserId === recipeUserId)?.email;
+  const method = Array.isArray(methods) ? methods.find((m) => m.recipeUserId === recipeUserId) : undefined;
+  if (method === undefined) throw new Error("UNKNOWN_USER_ID"); // as the SDK: the user has no such login method
+  return method.email;
 }
 
 /** `st-ev`: the email-verification recipe's claim; its value is fetched from the core like the SDK does. */
@@ -187,7 +189,7 @@ export class EmailVerificationClaimClass extends BooleanClaim {
         const user = await core.get("/user/id", { userId: recipeUserId });
         if (user.status !== "OK") throw new Error("UNKNOWN_USER_ID");
         const email = recipeUserEmail(user.user, recipeUserId);
-        if (email === undefined || email === null) return true; // no email: considered verified (as the SDK)
+        if (email === undefined) return true; // no email: considered verified (as the SDK)
         const res = await core.get("/recipe/user/email/verify", { userId: recipeUserId, email });
         return res.isVerified === true;
       },

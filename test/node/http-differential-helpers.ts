@@ -131,12 +131,19 @@ function oursDriver(st: SuperTokensEdge): Driver {
       return created.applyTo(Response.json({ userId: created.session!.getUserId() }));
     },
     verify: async (req, options) => {
-      const r = await st.getSession(
-        req,
-        options === undefined
-          ? undefined
-          : ({ ...withoutTestOptions(options), ...isVerifiedOverride(EmailVerificationClaim, options) } as Parameters<SuperTokensEdge["getSession"]>[1]),
-      );
+      let r: Awaited<ReturnType<SuperTokensEdge["getSession"]>>;
+      try {
+        r = await st.getSession(
+          req,
+          options === undefined
+            ? undefined
+            : ({ ...withoutTestOptions(options), ...isVerifiedOverride(EmailVerificationClaim, options) } as Parameters<SuperTokensEdge["getSession"]>[1]),
+        );
+      } catch (err) {
+        // What the SDK's withSession hands its callback: an error that is not a session outcome (a bug, or a
+        // claim fetch that threw) is the app's to answer; the SDK side answers it 500 the same way.
+        return Response.json({ thrown: String(err) }, { status: 500 });
+      }
       if (r.status !== "OK") return r.response;
       return r.applyTo(Response.json(sessionBody(r.session)));
     },

@@ -614,11 +614,6 @@ export const emailVerificationScenarios: Scenario[] = [
   },
   {
     name: "EV: user deleted from the core after sign-in, value due for a refetch",
-    knownBug:
-      "The SDK's fetchValue throws Error('UNKNOWN_USER_ID'), which escapes verifySession (frameworks answer 500). " +
-      "Ours catches it in assertClaims (src/http/flow.ts) and toEdgeError labels it ERR_CORE_UNREACHABLE: 503 " +
-      "'SuperTokens core unavailable' although the core answered. Lead to decide: rethrow non-SuperTokensEdgeError " +
-      "errors there (SDK parity, 500) or answer another value.",
     run: async (r) => {
       evUser(r, false, "ev-gone");
       const c = await evSignIn(r, "cookie", "ev-gone");

@@ -151,6 +151,16 @@ describe("JWKS cache: memory + Workers KV", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("a JWKS answer slower than the join deadline costs one fetch, not two (the owner waits for its own load)", async () => {
+    const slow = counting(async (input, init) => {
+      if (String(input).endsWith("/.well-known/jwks.json")) await new Promise((r) => setTimeout(r, 1_500));
+      return fetch(input, init);
+    });
+    const st = engine(freshApp(), { fetch: slow.fetch });
+    expect((await verify(st, await session())).status).toBe("OK");
+    expect(slow.jwksCalls()).toBe(1);
+  });
+
   it("serves a stale key set when the core cannot be reached, and says CORE_UNAVAILABLE when it has none", async () => {
     let now = Date.now();
     let down = false;
