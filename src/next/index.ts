@@ -132,7 +132,7 @@ export function sessionMiddleware(source: SuperTokensSource, options: SessionMid
     const result = await st.getSession(request, { ...verify, sessionRequired: optional ? false : verify.sessionRequired });
     if (result.status === "OK") return result.applyTo(continueWith(request, result.session));
     if (optional) return continueWith(request, undefined); // a public page never fails on a stale token
-    if (!underApi && isPageNavigation(request)) {
+    if (isPageNavigation(request)) {
       if (result.status === "TRY_REFRESH_TOKEN") return redirectTo(refreshPath, url, result.response);
       if (result.status === "UNAUTHORISED") return redirectTo(signInPath, url, result.response);
     }
@@ -206,7 +206,8 @@ export interface SSRSession {
 
 function asRequest(from: HeadersLike | Request): Request {
   if (from instanceof Request) return from;
-  const headers = new Headers();
+  // `headers()` from next/headers is a Headers: copy all (a getTokenTransferMethod hook may read any of them).
+  const headers = from instanceof Headers ? new Headers(from) : new Headers();
   for (const name of ["cookie", "authorization"]) {
     const value = from.get(name);
     if (value !== null) headers.set(name, value);
