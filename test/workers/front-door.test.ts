@@ -546,7 +546,7 @@ describe("PUBLIC_PATHS (exact paths, or prefixes ending in *)", () => {
     expect([r.method, r.url]).toEqual(["OPTIONS", "/api/private"]);
     expect(stHeaders(r)).toEqual({});
     await fetch(`${originUrl}/__origin/reset`, { method: "POST" });
-    for (const headers of [{ origin: "https://app.example" }, { "access-control-request-method": "POST" }, {}]) {
+    for (const headers of [{ origin: "https://app.example" }, { "access-control-request-method": "POST" }, {}] as Record<string, string>[]) {
       expect((await door("/api/private", { method: "OPTIONS", headers })).status).toBe(401);
     }
     expect(await originRequests()).toEqual([]);
