@@ -71,7 +71,7 @@ function rawRequest(port: number, head: Buffer, body: Buffer = Buffer.alloc(0), 
           headers[k] = headers[k] === undefined ? line.slice(c + 1).trim() : `${headers[k]}, ${line.slice(c + 1).trim()}`;
         }
       }
-      let payload = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
+      let payload: Buffer = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
       if (/chunked/i.test(headers["transfer-encoding"] ?? "")) payload = dechunk(payload);
       resolve({
         status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine ?? "")?.[1] ?? 0),
