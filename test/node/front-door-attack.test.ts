@@ -176,6 +176,7 @@ function judge(a: Attack, res: RawResponse): string | undefined {
   if (res.status >= 500 || res.status < 100) return `status ${res.status}: ${res.body.slice(0, 120)}`;
   const fromOrigin = res.headers["x-permissive-origin"] === "1" || /SimpleHTTP/.test(res.headers.server ?? "");
   if (res.status === 400) {
+    if (a.method === "HEAD") return undefined; // no body to look at
     // The runtime itself refuses request lines it cannot parse (raw controls, raw non-ASCII) before the Worker runs.
     if (/^invalid URI|^invalid HTTP/.test(res.body)) return undefined;
     try {

@@ -119,7 +119,7 @@ export function makeDoor(setup: FuzzSetup, vars: Partial<FrontDoorEnv> = {}): Fu
 }
 
 /** Runs one request; `undefined` when the runtime refuses to even build it (an invalid header value). */
-async function run(fd: FuzzDoor, url: string, init: RequestInit): Promise<{ res: Response; sent: Sent[] } | { error: unknown } | undefined> {
+async function run(fd: FuzzDoor, url: string, init: RequestInit): Promise<{ res: Response; body: string; sent: Sent[] } | { error: unknown } | undefined> {
   let request: Request;
   try {
     request = new Request(url, init);
@@ -129,8 +129,8 @@ async function run(fd: FuzzDoor, url: string, init: RequestInit): Promise<{ res:
   fd.sent.length = 0;
   try {
     const res = await fd.door.fetch(request);
-    await res.arrayBuffer().catch(() => undefined);
-    return { res, sent: [...fd.sent] };
+    const body = await res.text().catch(() => "");
+    return { res, body, sent: [...fd.sent] };
   } catch (error) {
     return { error };
   }
@@ -139,14 +139,14 @@ async function run(fd: FuzzDoor, url: string, init: RequestInit): Promise<{ res:
 const ST_PREFIX = "x-supertokens-";
 const stNames = (h: Headers) => [...h.keys()].filter((n) => n.toLowerCase().replace(/_/g, "-").startsWith(ST_PREFIX));
 
-async function outcomeOf(res: Response, sent: Sent[]): Promise<string> {
+function outcomeOf(res: Response, body: string, sent: Sent[]): string {
   if (sent.length > 0) {
     const to = sent[0]!.url.origin === AUTH_ORIGIN ? "auth" : "origin";
     return `forwarded-${to}${sent[0]!.headers.has("x-supertokens-user-id") ? "+identity" : ""}`;
   }
   if (res.status === 400) {
     try {
-      const b = (await res.clone().json()) as { reason?: unknown };
+      const b = JSON.parse(body) as { reason?: unknown };
       return `400 ${typeof b.reason === "string" ? b.reason : "?"}`;
     } catch {
       return "400 (not JSON)";
@@ -228,9 +228,9 @@ export async function checkPath(fd: FuzzDoor, path: string, tally: Tally): Promi
     tally.count(P, "exception");
     return tally.violate({ property: P, kind: "exception", input: JSON.stringify(path), detail: String(r.error) });
   }
-  const { res, sent } = r;
-  tally.count(P, await outcomeOf(res, sent));
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input: JSON.stringify(path), detail: (await res.text()).slice(0, 100) });
+  const { res, body, sent } = r;
+  tally.count(P, outcomeOf(res, body, sent));
+  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input: JSON.stringify(path), detail: body.slice(0, 100) });
   for (const s of sent) {
     const forwarded = s.url.pathname;
     const culprit = interpretations(forwarded).find((i) => isProtectedPath(i.path));
@@ -418,10 +418,10 @@ export async function checkToken(fd: FuzzDoor, original: string, c: TokenCase, t
     tally.count(P, "exception");
     return tally.violate({ property: P, kind: "exception", input, detail: String(r.error) });
   }
-  const { res, sent } = r;
-  const outcome = await outcomeOf(res, sent);
+  const { res, body, sent } = r;
+  const outcome = outcomeOf(res, body, sent);
   tally.count(P, outcome === "forwarded-origin+identity" ? (effective === original ? "accepted (original)" : "accepted (MUTANT)") : outcome);
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: (await res.text()).slice(0, 100) });
+  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
   const accepted = sent.some((s) => s.headers.has("x-supertokens-user-id"));
   if (accepted && effective !== original) {
     tally.violate({ property: P, kind: `mutant accepted: ${c.mutations.join(" + ")}`, input, detail: `token ${c.token.slice(-24)} != original ${original.slice(-24)}` });
@@ -512,9 +512,9 @@ export async function checkCookieHeader(fd: FuzzDoor, token: string, c: CookieHe
     tally.count(P, "exception");
     return tally.violate({ property: P, kind: "exception", input, detail: String(r.error) });
   }
-  const { res, sent } = r;
-  tally.count(P, await outcomeOf(res, sent));
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: (await res.text()).slice(0, 100) });
+  const { res, body, sent } = r;
+  tally.count(P, outcomeOf(res, body, sent));
+  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
   for (const s of sent) {
     const names = [...s.headers.keys()].map((n) => n.toLowerCase().replace(/_/g, "-"));
     const session = s.headers.has("x-supertokens-user-id");

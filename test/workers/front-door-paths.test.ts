@@ -145,7 +145,8 @@ const BAD: [reason: string, places: Where[], fragments: string[]][] = [
       "%25%32%65", "%25%32%46", "%25%35%63", "%25%34%31",
     ],
   ],
-  ["control-character", INSIDE_PLACES, ["%00", "%01", "%0a", "%0A", "%0d", "%0D", "%09", "%1f", "%1F", "%7f", "%7F", "\u0001", "\u001b", "\u007f"]],
+  // Raw controls (which the URL parser percent-encodes) sit between letters: at either end of a URL it strips them.
+  ["control-character", INSIDE_PLACES, ["%00", "%01", "%0a", "%0A", "%0d", "%0D", "%09", "%1f", "%1F", "%7f", "%7F", "a\u0001b", "a\u001bb", "\u007f"]],
   [
     "dot-segment",
     SEGMENT_PLACES,
@@ -517,7 +518,7 @@ describe("E. the own routes answer other methods with 405; sRefreshToken never r
   it("is removed from the Cookie header of every forwarded request (auth, public, authenticated), other cookies kept", async () => {
     const d = door();
     const token = await mint({ sub: "u-e" });
-    const cookie = `theme=dark; sRefreshToken=r1; sAccessToken=${token}; sRefreshToken=r2; lang=fr; sRefreshTokenX=keep`;
+    const cookie = `theme=dark; sRefreshToken=REFRESH-ONE; sAccessToken=${token}; sRefreshToken=REFRESH-TWO; lang=fr; sRefreshTokenX=keep`;
     expect((await d("/auth/signin", { method: "POST", headers: { cookie }, body: "{}" })).status).toBe(200);
     expect((await d("/public/x", { headers: { cookie } })).status).toBe(200);
     expect((await d("/api/x", { headers: { cookie } })).status).toBe(200);
@@ -526,7 +527,7 @@ describe("E. the own routes answer other methods with 405; sRefreshToken never r
     expect(got.map((r) => r.path)).toEqual(["/auth/signin", "/public/x", "/api/x", "/"]);
     for (const r of got.slice(0, 3)) {
       expect(cookieNames(r)).toEqual(["theme", "sAccessToken", "lang", "sRefreshTokenX"]);
-      expect(header(r, "cookie")).not.toMatch(/r1|r2/);
+      expect(header(r, "cookie")).not.toMatch(/REFRESH-ONE|REFRESH-TWO/);
     }
     expect(cookieNames(got[3]!)).toEqual([]);
     expect(header(got[2]!, "x-supertokens-user-id")).toBe("u-e");
