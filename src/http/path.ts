@@ -11,7 +11,8 @@ export type PathRejection =
   | "double-encoding"
   | "control-character"
   | "backslash"
-  | "dot-segment";
+  | "dot-segment"
+  | "unicode-lookalike";
 
 export type CanonicalPath = { ok: true; path: string } | { ok: false; reason: PathRejection };
 
@@ -56,6 +57,13 @@ function byteAt(s: string, j: number): number | undefined {
 
 /** A piece some server would read as a dot segment: only dots and spaces (IIS trims trailing ones), with a dot. */
 const LOOKS_LIKE_DOTS = /^[. ]*\.[. ]*$/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Whether a decoded segment, split where some server would split it (`/`, `\`, `;params`), has a dot segment. */
+function readsAsDots(decoded: string): boolean {
+  for (const piece of decoded.split(/[/\\]/)) if (LOOKS_LIKE_DOTS.test(piece.split(";")[0]!)) return true;
+  return false;
+}
 
 /**
  * The canonical form of `pathname` (as `new URL(request.url).pathname` gives it), or why it is refused:
@@ -83,9 +91,11 @@ export function canonicalPath(pathname: string, options: CanonicalPathOptions = 
       if (out === "..") segments.pop();
       trailingSlash = true;
     } else {
-      for (const piece of decoded.split(/[/\\]/)) {
-        const name = piece.split(";")[0]!;
-        if (LOOKS_LIKE_DOTS.test(name)) return "dot-segment";
+      if (readsAsDots(decoded)) return "dot-segment";
+      // Servers with Unicode "best fit" or NFKC folding (Windows, some frameworks) read `．．／` as `../`.
+      if (NON_ASCII.test(decoded)) {
+        const folded = decoded.normalize("NFKC");
+        if (folded !== decoded && (/[/\\%]/.test(folded) || readsAsDots(folded))) return "unicode-lookalike";
       }
       segments.push(out);
       trailingSlash = false;

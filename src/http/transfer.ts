@@ -27,11 +27,15 @@ export function allows(allowed: TokenTransferMethod | "any", method: TokenTransf
   return allowed === "any" || allowed === method;
 }
 
-/** The value after `Bearer ` (exact, case-sensitive prefix, as supertokens-node). */
+/**
+ * The value after `Bearer ` (exact, case-sensitive prefix, as supertokens-node), without HTTP whitespace around it.
+ * Stricter than the SDK's `trim()`: U+00A0, U+FEFF and friends are not whitespace here, so they make the token
+ * another string (which fails) rather than being silently dropped.
+ */
 export function bearerToken(req: Request): string | undefined {
   const value = req.headers.get("authorization");
   if (value === null || !value.startsWith("Bearer ")) return undefined;
-  return value.slice(7).trim();
+  return value.slice(7).replace(/^[ \t]+|[ \t]+$/g, "");
 }
 
 export function readToken(req: Request, type: "access" | "refresh", method: TokenTransferMethod): string | undefined {

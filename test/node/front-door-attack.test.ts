@@ -420,6 +420,7 @@ describe("forwarding headers under wrangler dev", () => {
     expect(JSON.stringify([h["x-forwarded-for"], h["x-real-ip"], h["true-client-ip"], h.forwarded])).not.toContain("6.6.6.6");
     expect(h["x-forwarded-host"]).toBe(`127.0.0.1:${new URL(frontPermissive.front).port}`);
     expect(h["x-forwarded-proto"]).toBe("http");
-    expect(h.forwarded).toBeUndefined();
+    // RFC 7239, written by the front door from what it knows (wrangler dev reports the client as 127.0.0.1).
+    expect(h.forwarded).toBe(`for="127.0.0.1";host="127.0.0.1:${new URL(frontPermissive.front).port}";proto=http`);
   });
 });
