@@ -19,8 +19,14 @@ export interface AccessTokenInfo {
   payload: JsonObject;
 }
 
-/** A key from the JWKS cache: RSA ≥ 2048 bits, imported only for RSASSA-PKCS1-v1_5 / SHA-256 verification. */
-export type VerifyKey = Parameters<SubtleCrypto["verify"]>[1];
+/**
+ * A key from the JWKS cache: a WebCrypto `CryptoKey`, RSA ≥ 2048 bits, imported only for RSASSA-PKCS1-v1_5 /
+ * SHA-256 verification. Named structurally so that the shipped types need no DOM lib.
+ */
+export interface VerifyKey {
+  readonly type: string;
+  readonly algorithm: { readonly name: string };
+}
 
 const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
 
@@ -34,7 +40,7 @@ export async function verifySignature(token: ParsedAccessToken, key: VerifyKey):
   const signature = token.version >= 3 ? decodeBase64UrlToBytes(token.signature) : decodeBase64Std(token.signature);
   if (signature === undefined || signature.length === 0) return false; // outside the canonical grammar
   try {
-    return await crypto.subtle.verify(RS256, key, signature, utf8Encode(token.signingInput));
+    return await crypto.subtle.verify(RS256, key as CryptoKey, signature, utf8Encode(token.signingInput));
   } catch {
     return false;
   }

@@ -22,7 +22,7 @@ describe("the published package", () => {
     const app = join(work, "app");
     run("mkdir", ["-p", app], work);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), "hono@4"], app);
+    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), "hono@4", "@types/node@22"], app);
 
     // Node 22
     writeFileSync(
@@ -65,6 +65,16 @@ describe("the published package", () => {
       }),
     );
     run(bin("tsc"), ["-p", "tsconfig.json"], app);
+
+    // A Node project without the DOM lib, checking our .d.ts files too (no CryptoKey/SubtleCrypto/DOM-only names).
+    writeFileSync(
+      join(app, "tsconfig.node.json"),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022"], skipLibCheck: false, types: ["node"] },
+        files: ["typed.ts"],
+      }),
+    );
+    run(bin("tsc"), ["-p", "tsconfig.node.json"], app);
   }, 180_000);
 
   it("the Hono example Worker bundles against the built package", () => {
