@@ -11,9 +11,9 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: [process.env.BENCH_FILE ?? "bench/**/*.bench.test.ts"],
+    include: [process.env.BENCH_FILE ?? "bench/verify.bench.test.ts"],
     globalSetup: ["test/setup/global-emulator.ts"],
-    testTimeout: 120_000,
+    testTimeout: 180_000,
     deps: {
       optimizer: {
         ssr: { enabled: true, include: ["supertokens-node", "supertokens-node/recipe/session", "jose", "tldts"] },

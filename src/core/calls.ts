@@ -1,3 +1,4 @@
+import { CoreBadResponseError } from "../errors.js";
 import type { JsonObject } from "../token/json.js";
 import { Querier } from "./querier.js";
 import {
@@ -68,7 +69,9 @@ export async function verifySession(
     };
   }
   if (status === "UNAUTHORISED") return { status, message: messageOf(json) };
-  return { status: "TRY_REFRESH_TOKEN", message: messageOf(json) };
+  if (status === "TRY_REFRESH_TOKEN") return { status, message: messageOf(json) };
+  // A status CDI 5.4 does not define is a core we do not understand: an outage, never a reason to log out.
+  throw new CoreBadResponseError(`core answered verify with status ${JSON.stringify(status)}`);
 }
 
 export type RefreshResponse =
@@ -88,7 +91,8 @@ export async function refreshSession(
     const s = sessionOf(json);
     return { status, sessionHandle: s.handle, userId: s.userId, recipeUserId: s.recipeUserId };
   }
-  return { status: "UNAUTHORISED", message: messageOf(json) };
+  if (status === "UNAUTHORISED") return { status, message: messageOf(json) };
+  throw new CoreBadResponseError(`core answered refresh with status ${JSON.stringify(status)}`);
 }
 
 /** `POST /recipe/session/remove` by handles: the handles the core revoked. */

@@ -36,10 +36,20 @@ export function getCookie(header: string | null, name: string): string | undefin
   return found;
 }
 
+/**
+ * How many cookies some server could read as `name`: percent-decoded, Unicode-trimmed (supertokens-node's
+ * duplicate check decodes names, and its reader trims with `trim()`). Reading matches exactly; refusing a
+ * request with look-alike duplicates is the stricter of the two.
+ */
 export function countCookie(header: string | null, name: string): number {
   let n = 0;
-  for (const [k] of parseCookieHeader(header)) if (k === name) n++;
+  for (const [k] of parseCookieHeader(header)) if (readsAs(k, name)) n++;
   return n;
+}
+
+/** Whether a cookie name as sent could be read as `name` by a lenient server (decoded, trimmed, any case). */
+export function readsAs(rawName: string, name: string): boolean {
+  return safeDecode(rawName).replace(/^[\s\uFEFF]+|[\s\uFEFF]+$/g, "").toLowerCase() === name.toLowerCase();
 }
 
 /**

@@ -48,6 +48,8 @@ const KV_MIN_TTL_SEC = 60;
 const MAX_JWKS_BYTES = 256 * 1024;
 const MAX_KEYS = 64;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
+const MIN_MODULUS_BITS = 2048;
 
 /** Keeps only well-formed RS256 signing keys; `undefined` when the document holds none. */
 export function validateJwks(doc: unknown): RsaJwk[] | undefined {
@@ -59,8 +61,12 @@ export function validateJwks(doc: unknown): RsaJwk[] | undefined {
     if (j.kty !== "RSA" || typeof j.kid !== "string" || j.kid.length === 0 || j.kid.length > 256) continue;
     if (j.alg !== undefined && j.alg !== "RS256") continue;
     if (j.use !== undefined && j.use !== "sig") continue;
-    // 2048- to 8192-bit moduli only: 342..1366 base64url characters.
-    if (typeof j.n !== "string" || j.n.length < 342 || j.n.length > 1366 || !BASE64URL.test(j.n)) continue;
+    // As jose's key set: a key that may not verify, or a member that is not a public key, is not used.
+    if (j.key_ops !== undefined && !(Array.isArray(j.key_ops) && j.key_ops.includes("verify"))) continue;
+    if (PRIVATE_MEMBERS.some((m) => j[m] !== undefined)) continue;
+    // 2048- to 8192-bit moduli: 342..1366 base64url characters, no leading zero byte (which would let a shorter
+    // modulus pass the length test; importRsaKey also checks the imported modulusLength).
+    if (typeof j.n !== "string" || j.n.length < 342 || j.n.length > 1366 || !BASE64URL.test(j.n) || j.n.startsWith("AA")) continue;
     if (typeof j.e !== "string" || j.e.length === 0 || j.e.length > 8 || !BASE64URL.test(j.e)) continue;
     out.push({ kty: "RSA", kid: j.kid, n: j.n, e: j.e, alg: "RS256", use: "sig" });
   }
@@ -87,13 +93,15 @@ function changesAKnownKey(prev: RsaJwk[], next: RsaJwk[]): boolean {
  */
 async function importRsaKey(jwk: RsaJwk): Promise<VerifyKey | undefined> {
   try {
-    return await crypto.subtle.importKey(
+    const key = await crypto.subtle.importKey(
       "jwk",
       { kty: "RSA", n: jwk.n, e: jwk.e, alg: "RS256", ext: true },
       { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
       false,
       ["verify"],
     );
+    const bits = (key.algorithm as { modulusLength?: number }).modulusLength;
+    return bits !== undefined && bits >= MIN_MODULUS_BITS ? key : undefined;
   } catch {
     return undefined;
   }

@@ -57,8 +57,13 @@ export function decodeBase64UrlToBinary(segment: string): string | undefined {
 
 type FromBase64 = (s: string, o: { alphabet: "base64url" }) => Uint8Array<ArrayBuffer>;
 const fromBase64 = (Uint8Array as unknown as { fromBase64?: FromBase64 }).fromBase64;
+/** Node's and Bun's global `Buffer`, where there is one: a native decoder on runtimes without `fromBase64`. */
+const nodeBuffer = (globalThis as { Buffer?: { from(s: string, encoding: string): Uint8Array<ArrayBuffer> } }).Buffer;
 
-/** Canonical base64url → bytes (the signature); native `Uint8Array.fromBase64` where the runtime has it. */
+/**
+ * Canonical base64url → bytes (the signature): the runtime's native decoder (`Uint8Array.fromBase64`, else a
+ * global `Buffer`), after the grammar check — both would accept what `isBase64Url` refuses.
+ */
 export function decodeBase64UrlToBytes(segment: string): Uint8Array<ArrayBuffer> | undefined {
   if (!isBase64Url(segment)) return undefined;
   if (fromBase64 !== undefined) {
@@ -68,8 +73,14 @@ export function decodeBase64UrlToBytes(segment: string): Uint8Array<ArrayBuffer>
       return undefined;
     }
   }
+  if (nodeBuffer !== undefined) return nodeBuffer.from(segment, "base64url");
   const binary = decodeBase64UrlToBinary(segment);
   return binary === undefined ? undefined : binaryToBytes(binary);
+}
+
+/** The bytes of an ASCII string (a token's signing input, already checked to be base64url and dots). */
+export function asciiBytes(text: string): Uint8Array<ArrayBuffer> {
+  return nodeBuffer !== undefined ? nodeBuffer.from(text, "latin1") : (textEncoder.encode(text) as Uint8Array<ArrayBuffer>);
 }
 
 const NON_ASCII = /[\x80-\xff]/;

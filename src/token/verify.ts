@@ -1,4 +1,4 @@
-import { decodeBase64Std, decodeBase64UrlToBytes, utf8Encode } from "./base64.js";
+import { asciiBytes, decodeBase64Std, decodeBase64UrlToBytes } from "./base64.js";
 import type { JsonObject, ParsedAccessToken } from "./parse.js";
 
 /** What a verified access token says (supertokens-node `getInfoFromAccessToken`). */
@@ -40,7 +40,7 @@ export async function verifySignature(token: ParsedAccessToken, key: VerifyKey):
   const signature = token.version >= 3 ? decodeBase64UrlToBytes(token.signature) : decodeBase64Std(token.signature);
   if (signature === undefined || signature.length === 0) return false; // outside the canonical grammar
   try {
-    return await crypto.subtle.verify(RS256, key as CryptoKey, signature, utf8Encode(token.signingInput));
+    return await crypto.subtle.verify(RS256, key as CryptoKey, signature, asciiBytes(token.signingInput));
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import { jsonResponse } from "../http/answers.js";
-import { withoutCookies } from "../http/cookies.js";
+import { readsAs, withoutCookies } from "../http/cookies.js";
 import { isSpoofableHeader, setIdentityHeaders } from "../http/identity.js";
 import { REFRESH_COOKIE } from "../http/transfer.js";
 import type { Session } from "../session/session.js";
@@ -32,16 +32,8 @@ const ROUTING_OVERRIDE = /^x-(?:[a-z0-9]+-)*(?:url|uri|path|method)(?:-override)
 /** Headers that say who the client is or how it connected: only the front door may set them. */
 const FORWARDING = /^(?:forwarded|x-forwarded-.*|(?:.*-)?client-ip|.*-ip)$/;
 
-/** Any cookie some server could read as the refresh token (decoded, Unicode-trimmed, any case). */
-function looksLikeRefreshCookie(rawName: string): boolean {
-  let name = rawName;
-  try {
-    name = decodeURIComponent(rawName);
-  } catch {
-    // keep it raw
-  }
-  return name.replace(/^[\s\uFEFF]+|[\s\uFEFF]+$/g, "").toLowerCase() === REFRESH_COOKIE.toLowerCase();
-}
+/** Any cookie some server could read as the refresh token. */
+const looksLikeRefreshCookie = (rawName: string) => readsAs(rawName, REFRESH_COOKIE);
 
 export function isDroppedHeader(name: string): boolean {
   const n = name.toLowerCase().replace(/_/g, "-");
@@ -106,21 +98,27 @@ export function upstreamUrl(origin: URL, canonicalPath: string, search: string):
  */
 export async function fetchOrigin(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  let upstream: Response;
+  const TIMEOUT = Symbol("timeout");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Our own deadline, not only the abort signal: an injected fetch that ignores the signal must not hang us.
+  const deadline = new Promise<typeof TIMEOUT>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve(TIMEOUT);
+    }, timeoutMs);
+  });
+  let upstream: Response | typeof TIMEOUT;
   try {
-    upstream = await fetchImpl(url, { ...init, redirect: "manual", signal: controller.signal });
+    const request = fetchImpl(url, { ...init, redirect: "manual", signal: controller.signal });
+    request.catch(() => {}); // the loser of the race must not surface as an unhandled rejection
+    upstream = await Promise.race([request, deadline]);
   } catch (e) {
-    if (timedOut) return jsonResponse(504, { message: "origin timeout", code: "ERR_ORIGIN_TIMEOUT" });
     console.error("supertokens-edge front door: origin unreachable:", e);
     return jsonResponse(502, { message: "origin unreachable", code: "ERR_ORIGIN_UNREACHABLE" });
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
+  if (upstream === TIMEOUT) return jsonResponse(504, { message: "origin timeout", code: "ERR_ORIGIN_TIMEOUT" });
   if (upstream.status < 200 || upstream.status > 599) {
     await upstream.body?.cancel().catch(() => {});
     return jsonResponse(502, { message: "origin answered an invalid status", code: "ERR_ORIGIN_BAD_STATUS" });
