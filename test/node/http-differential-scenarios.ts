@@ -31,6 +31,152 @@ const expiredToken = (r: Run) => {
   return r.env.emu.mintAccessToken({ sub: "user-1", iat: now - 7200, exp: now - 10 });
 };
 
+// ---------------------------------------------------------------- front-door hardening (names and tokens, exactly)
+// The SDK's fetch helper splits the Cookie header on ";" and String.prototype.trim()s each pair; its Bearer token
+// is trim()med too. trim() also removes U+00A0, VT and FF, which fetch Headers (ByteStrings) can carry. U+2000 and
+// U+FEFF cannot be header characters at all (`new Headers().set()` throws): what a client sends is their UTF-8
+// bytes, which a server reads as Latin-1 characters (`wire`) and trim() leaves alone. Ours strips only SP and HTAB.
+
+/** A 200 of the protected API for the minted user; the SDK's 401 bodies. */
+const SESSION_OF_USER_1 = { status: 200, body: { userId: "user-1", tenantId: "public" } };
+const UNAUTHORISED = { status: 401, body: { message: "unauthorised" } };
+const TRY_REFRESH = { status: 401, body: { message: "try refresh token" } };
+
+/** `s` as the Latin-1 characters of its UTF-8 bytes: how a non-Latin-1 character reaches a fetch Request. */
+const wire = (s: string) => String.fromCharCode(...new TextEncoder().encode(s));
+
+/** A valid access token of the emulator's current key, for `sub`. */
+const minted = (r: Run, sub = "user-1") => r.env.emu.mintAccessToken({ sub });
+
+/** A GET of the protected API carrying exactly this Cookie header (GET: no anti-CSRF rule in any config). */
+const getWithCookie = (r: Run, label: string, cookie: string) => r.verify(label, new Client("cookie"), { method: "GET", send: "none", cookie });
+const getWithAuthorization = (r: Run, label: string, authorization: string) =>
+  r.verify(label, new Client("header"), { method: "GET", send: "none", authorization });
+
+const TRIMMED_NAME =
+  "the SDK trim()s each cookie pair (U+00A0, VT, FF are whitespace to String.prototype.trim) and reads sAccessToken; " +
+  "we allow only SP/HTAB around a name (RFC 6265), so it is another cookie: no session";
+const TRIMMED_VALUE =
+  "the SDK trim()s the character off the value; ours keeps it, so the token's signature segment is not base64url: bad signature, try refresh";
+const SKIPPED_BY_BUFFER =
+  "trim() leaves these bytes, but the SDK's jose 4 decodes the signature with Node's Buffer, which skips non-base64 " +
+  "characters, so it verifies; our strict grammar (DIVERGENCES 'v5 payload with an embedded !') sees a bad signature";
+
+export const frontDoorHardeningScenarios: Scenario[] = [
+  {
+    name: "cookie names: U+00A0 / VT / FF around sAccessToken (SDK trim()s them), U+2000 / U+FEFF as their UTF-8 bytes (nobody trims them)",
+    deliberate: [
+      { label: "U+00A0 before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
+      { label: "U+00A0 before the name of the second pair", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
+      { label: "VT before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
+      { label: "FF before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
+      { label: "U+00A0 after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: TRIMMED_VALUE },
+      { label: "FF after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: TRIMMED_VALUE },
+      { label: "U+2000 (UTF-8 bytes) after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
+      { label: "U+FEFF (UTF-8 bytes) after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
+      {
+        label: "a valid sAccessToken, then U+00A0 sAccessToken=x",
+        sdk: UNAUTHORISED,
+        ours: SESSION_OF_USER_1,
+        why:
+          "the consequence of exact names: for us the second pair is another cookie and the request carries one, valid, " +
+          "sAccessToken; the SDK trim()s it into a second sAccessToken, whose value x (the last one wins) is no JWT",
+      },
+    ],
+    run: async (r) => {
+      const t = minted(r);
+      await getWithCookie(r, "U+00A0 before the name", `\u00a0sAccessToken=${t}`);
+      await getWithCookie(r, "U+00A0 before the name of the second pair", `theme=dark;\u00a0sAccessToken=${t}`);
+      await getWithCookie(r, "VT before the name", `\u000bsAccessToken=${t}`);
+      await getWithCookie(r, "FF before the name", `\u000csAccessToken=${t}`);
+      await getWithCookie(r, "U+00A0 between the name and =", `sAccessToken\u00a0=${t}`);
+      await getWithCookie(r, "U+00A0 after the value", `sAccessToken=${t}\u00a0`);
+      await getWithCookie(r, "FF after the value", `sAccessToken=${t}\u000c`);
+      for (const [name, ch] of [["U+00A0", "\u00a0"], ["U+2000", "\u2000"], ["U+FEFF", "\ufeff"]] as const) {
+        await getWithCookie(r, `${name} (UTF-8 bytes) before the name`, `${wire(ch)}sAccessToken=${t}`);
+        await getWithCookie(r, `${name} (UTF-8 bytes) between the name and =`, `sAccessToken${wire(ch)}=${t}`);
+      }
+      await getWithCookie(r, "U+2000 (UTF-8 bytes) after the value", `sAccessToken=${t}${wire("\u2000")}`);
+      await getWithCookie(r, "U+FEFF (UTF-8 bytes) after the value", `sAccessToken=${t}${wire("\ufeff")}`);
+      await getWithCookie(r, "a valid sAccessToken, then U+00A0 sAccessToken=x", `sAccessToken=${t};\u00a0sAccessToken=x`);
+    },
+  },
+  {
+    // Neither cookie parser decodes names: s%41ccessToken is another cookie for both.
+    name: "cookie names: a percent-encoded name (s%41ccessToken) is not sAccessToken",
+    run: async (r) => {
+      await getWithCookie(r, "only s%41ccessToken=<valid>", `s%41ccessToken=${minted(r)}`);
+      await getWithCookie(r, "s%41ccessToken=<valid> and an unrelated cookie", `theme=dark; s%41ccessToken=${minted(r)}`);
+    },
+  },
+  {
+    name: "cookie names: a valid sAccessToken plus s%41ccessToken (the SDK's duplicate check decodes names)",
+    knownBug:
+      "The SDK answers 401 try refresh: its duplicate-cookie check (cookieAndHeaders.js " +
+      "getCookieNamesFromRequestHeaderAllowingDuplicates) decodeURIComponent()s names, so s%41ccessToken counts as a second " +
+      "sAccessToken, although its reader (customFramework.js getCookieFromRequest) does not decode names. Ours counts exact " +
+      "names (src/http/cookies.ts countCookie) and answers 200. To agree: count names after safeDecode, or declare it deliberate.",
+    run: async (r) => {
+      const t = minted(r);
+      await getWithCookie(r, "sAccessToken=<valid>; s%41ccessToken=<valid>", `sAccessToken=${t}; s%41ccessToken=${t}`);
+    },
+  },
+  {
+    name: "Authorization: U+00A0 / VT around the Bearer token (SDK trim()s them), U+FEFF / U+2000 as their UTF-8 bytes",
+    deliberate: [
+      {
+        label: "Bearer <token>U+00A0",
+        sdk: SESSION_OF_USER_1,
+        ours: TRY_REFRESH,
+        why: "the SDK trim()s the token; ours strips only SP/HTAB, so U+00A0 stays in the signature segment: bad signature, try refresh",
+      },
+      {
+        label: "Bearer U+00A0<token>",
+        sdk: SESSION_OF_USER_1,
+        ours: UNAUTHORISED,
+        why: "the SDK trim()s the token; ours keeps U+00A0 before the header segment, which is then not base64url: no token",
+      },
+      { label: "Bearer <token>VT", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: "as for a trailing U+00A0 (VT is whitespace to trim())" },
+      {
+        label: "Bearer U+FEFF(UTF-8 bytes)<token>",
+        sdk: TRY_REFRESH,
+        ours: UNAUTHORISED,
+        why:
+          "trim() leaves the bytes; the SDK's Buffer decoding skips them in the header segment, then the signature over the raw " +
+          "segment fails (try refresh); for our grammar it is no token at all (malformed ⇒ unauthorised)",
+      },
+      { label: "Bearer U+2000(UTF-8 bytes)<token>", sdk: TRY_REFRESH, ours: UNAUTHORISED, why: "as for the U+FEFF bytes" },
+      { label: "Bearer <token>U+FEFF(UTF-8 bytes)", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
+    ],
+    run: async (r) => {
+      const t = minted(r);
+      await getWithAuthorization(r, "Bearer <token>U+00A0", `Bearer ${t}\u00a0`);
+      await getWithAuthorization(r, "Bearer U+00A0<token>", `Bearer \u00a0${t}`);
+      await getWithAuthorization(r, "Bearer <token>VT", `Bearer ${t}\u000b`);
+      await getWithAuthorization(r, "Bearer U+FEFF(UTF-8 bytes)<token>", `Bearer ${wire("\ufeff")}${t}`);
+      await getWithAuthorization(r, "Bearer U+2000(UTF-8 bytes)<token>", `Bearer ${wire("\u2000")}${t}`);
+      await getWithAuthorization(r, "Bearer <token>U+FEFF(UTF-8 bytes)", `Bearer ${t}${wire("\ufeff")}`);
+      await getWithAuthorization(r, "Bearer, two spaces, <token>, a tab (HTTP whitespace: both strip it)", `Bearer  ${t}\t`);
+    },
+  },
+  {
+    name: "identity: a token whose sub is ' admin ' (cookie and header)",
+    deliberate: (["cookie", "header"] as const).map((carrier) => ({
+      label: `sub ' admin ' (${carrier})`,
+      sdk: { status: 200, body: { userId: "admin", tenantId: "public" } },
+      ours: { status: 200, body: { userId: " admin ", tenantId: "public" } },
+      why:
+        "the SDK's sanitizeStringInput trims ids read from the token, making ' admin ' the user admin; we keep the id the core " +
+        "wrote (DIVERGENCES 'sub and rsub with surrounding whitespace')",
+    })),
+    run: async (r) => {
+      const t = minted(r, " admin ");
+      await getWithCookie(r, "sub ' admin ' (cookie)", `sAccessToken=${t}`);
+      await getWithAuthorization(r, "sub ' admin ' (header)", `Bearer ${t}`);
+    },
+  },
+];
+
 export const commonScenarios: Scenario[] = [
   // ---------------------------------------------------------------- create
   {
@@ -379,6 +525,9 @@ export const commonScenarios: Scenario[] = [
       await r.signOut("sign-out (cookie)", c);
     },
   },
+
+  // ---------------------------------------------------------------- front-door hardening (above)
+  ...frontDoorHardeningScenarios,
 ];
 
 /** Cross-site website (SameSite=None ⇒ anti-CSRF VIA_CUSTOM_HEADER): what only the `rid` rules reach. */
