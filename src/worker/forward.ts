@@ -101,10 +101,12 @@ export async function fetchOrigin(fetchImpl: typeof fetch, url: string, init: Re
   const TIMEOUT = Symbol("timeout");
   let timer: ReturnType<typeof setTimeout> | undefined;
   // Our own deadline, not only the abort signal: an injected fetch that ignores the signal must not hang us.
+  let timedOut = false;
   const deadline = new Promise<typeof TIMEOUT>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
+      timedOut = true;
       resolve(TIMEOUT);
+      controller.abort();
     }, timeoutMs);
   });
   let upstream: Response | typeof TIMEOUT;
@@ -113,6 +115,7 @@ export async function fetchOrigin(fetchImpl: typeof fetch, url: string, init: Re
     request.catch(() => {}); // the loser of the race must not surface as an unhandled rejection
     upstream = await Promise.race([request, deadline]);
   } catch (e) {
+    if (timedOut) return jsonResponse(504, { message: "origin timeout", code: "ERR_ORIGIN_TIMEOUT" });
     console.error("supertokens-edge front door: origin unreachable:", e);
     return jsonResponse(502, { message: "origin unreachable", code: "ERR_ORIGIN_UNREACHABLE" });
   } finally {

@@ -77,10 +77,10 @@ export const frontDoorHardeningScenarios: Scenario[] = [
       {
         label: "a valid sAccessToken, then U+00A0 sAccessToken=x",
         sdk: UNAUTHORISED,
-        ours: SESSION_OF_USER_1,
+        ours: TRY_REFRESH,
         why:
-          "the consequence of exact names: for us the second pair is another cookie and the request carries one, valid, " +
-          "sAccessToken; the SDK trim()s it into a second sAccessToken, whose value x (the last one wins) is no JWT",
+          "both refuse: the SDK trim()s the second pair into a second sAccessToken, whose value x (the last one wins) is no " +
+          "JWT; we read names exactly but count look-alikes as duplicates (src/http/cookies.ts countCookie): multiple tokens",
       },
     ],
     run: async (r) => {
@@ -110,12 +110,8 @@ export const frontDoorHardeningScenarios: Scenario[] = [
     },
   },
   {
+    // Was a disagreement: our duplicate count now reads names as the SDK's check does (decoded): both try refresh.
     name: "cookie names: a valid sAccessToken plus s%41ccessToken (the SDK's duplicate check decodes names)",
-    knownBug:
-      "The SDK answers 401 try refresh: its duplicate-cookie check (cookieAndHeaders.js " +
-      "getCookieNamesFromRequestHeaderAllowingDuplicates) decodeURIComponent()s names, so s%41ccessToken counts as a second " +
-      "sAccessToken, although its reader (customFramework.js getCookieFromRequest) does not decode names. Ours counts exact " +
-      "names (src/http/cookies.ts countCookie) and answers 200. To agree: count names after safeDecode, or declare it deliberate.",
     run: async (r) => {
       const t = minted(r);
       await getWithCookie(r, "sAccessToken=<valid>; s%41ccessToken=<valid>", `sAccessToken=${t}; s%41ccessToken=${t}`);
