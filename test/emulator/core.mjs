@@ -1,6 +1,6 @@
 // SuperTokens core emulator: the CDI 5.4 session subset that supertokens-node 24 and supertokens-edge use, plus
 // the user and email-verification reads behind EmailVerificationClaim (a small user store, see /__emu/user).
-// Semantics follow /work/shared/SUPERTOKENS-PROTOCOL.md §1-3 and §8. Node builtins only; loopback only.
+// Semantics follow the core's CDI 5.4 as supertokens-node uses it (checked by selfcheck.mjs). Node builtins only; loopback only.
 // Usage: `node test/emulator/core.mjs [--port 3567] [--api-key K]` or `await startCoreEmulator(opts)`.
 import http from "node:http";
 import crypto from "node:crypto";
@@ -788,7 +788,7 @@ export async function startCoreEmulator(options = {}) {
     if (state.failure === "html") return send(res, 200, "<html>", "text/html");
 
     if (method === "GET" && apiPath === "/.well-known/jwks.json") {
-      // No cdi-version / api-key needed for the JWKS (protocol §2.1).
+      // No cdi-version / api-key needed for the JWKS (the core serves it openly; supertokens-node sends neither).
       if (state.failure === "garbage-jwks") return send(res, 200, "not json", "application/json");
       const body = state.failure === "empty-jwks" ? { keys: [] } : jwks();
       return sendJson(res, body, { "cache-control": "max-age=60, must-revalidate" });

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (cacheControlNotes.length > 0) console.info(`cache-control differences (not asserted):\n  ${cacheControlNotes.join("\n  ")}`);
-  if (divergenceNotes.length > 0) console.info(`accepted divergences (protocol §4.5):\n  ${divergenceNotes.join("\n  ")}`);
+  if (divergenceNotes.length > 0) console.info(`accepted divergences (set-then-clear cookies, README "Deliberate differences"):\n  ${divergenceNotes.join("\n  ")}`);
   await env?.close();
 });
 

@@ -384,7 +384,7 @@ export interface Trace {
 const VOLATILE_UP = new Set(["exp", "iat", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"]);
 const typeOf = (v: unknown) => (v === null ? "<null>" : `<${typeof v}>`);
 
-/** A session claim's payload entry (`{ v: value, t: fetchedAtMs }`, protocol §7). */
+/** A session claim's payload entry (`{ v: value, t: fetchedAtMs }`, as src/session/claims.ts writes it). */
 function isClaimEntry(x: unknown): x is { v: unknown; t: number } {
   if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
   const keys = Object.keys(x).sort();
@@ -561,7 +561,7 @@ export interface Scenario {
   /** Set when ours is known to differ from the SDK (the case is then `it.fails`): why, and where. */
   knownBug?: string;
   /**
-   * A documented, deliberate divergence (protocol §4.5): when one response first sets and then clears a cookie,
+   * A documented, deliberate divergence (README "Deliberate differences"): when one response first sets and then clears a cookie,
    * the SDK's fetch helper emits both Set-Cookie lines and we emit only the last. The browser ends in the same
    * state, so for this scenario both sides' Set-Cookie lists are compared as the browser applies them (last line
    * per name+path+domain wins); the raw difference is recorded in `divergenceNotes`.

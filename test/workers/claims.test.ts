@@ -12,7 +12,7 @@ import { cookieHeader, cookieJar, coreUrl } from "./helpers/core.js";
 const NOW = 1_800_000_000_000;
 const now = () => NOW;
 
-describe("claim validators: the SDK's reasons (protocol §7.3)", () => {
+describe("claim validators: the SDK's reasons", () => {
   const flag = new BooleanClaim({ key: "st-test", fetchValue: () => undefined, now });
   const roles = new PrimitiveArrayClaim<string>({ key: "st-role", fetchValue: () => undefined, now });
   const tier = new PrimitiveClaim<string>({ key: "tier", fetchValue: () => undefined, now });

@@ -1,4 +1,4 @@
-// The front door through every fault of its dependencies (issue "front-door hardening", §5 Faults), inside workerd.
+// The front door through every fault of its dependencies (core, JWKS, KV, origin), inside workerd.
 //
 // One `fetch` is injected into both the FrontDoor (origin) and its engine (core, JWKS): it routes core calls to
 // the shared core emulator (`inject("coreUrl")`) or to a fault, and origin calls to an in-process recording stub

@@ -1300,7 +1300,7 @@ describe("our verifier vs jose 6", () => {
       }
     });
 
-    it("the brief's three: RS512, kty EC, a 1024-bit modulus — jose refuses them by both paths, validateJwks too", async () => {
+    it("keys jose refuses (RS512, kty EC, a 1024-bit modulus) — jose refuses them by both paths, validateJwks too", async () => {
       for (const name of ["RSA 2048, alg RS512", "EC P-256, alg ES256", "EC P-256 labelled alg RS256", "RSA 1024, alg RS256"]) {
         const k = keys.find((x) => x.name === name)!;
         const o = await evaluate(await tokenBy(k), env);
