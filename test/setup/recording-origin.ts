@@ -27,13 +27,6 @@ export interface RecordedRequest {
   body: string;
 }
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    originUrl: string;
-    frontDoorCoreUrl: string;
-  }
-}
-
 export async function startRecordingOrigin(): Promise<{ url: string; close(): Promise<void> }> {
   let recorded: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {

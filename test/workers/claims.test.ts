@@ -4,10 +4,9 @@ import {
   EmailVerificationClaim,
   PrimitiveArrayClaim,
   PrimitiveClaim,
-  createSuperTokens,
   type SessionClaimValidator,
 } from "../../src/index.js";
-import { cookieHeader, cookieJar, coreUrl } from "./helpers/core.js";
+import { API, cookieHeader, cookieSession, engine, frontTokenOf } from "./helpers/index.js";
 
 const NOW = 1_800_000_000_000;
 const now = () => NOW;
@@ -49,29 +48,19 @@ describe("claim validators: the SDK's reasons (protocol §7.3)", () => {
 });
 
 describe("claims in the HTTP flow", () => {
-  const api = "https://api.example.com";
   const plan = new PrimitiveClaim<string>({ key: "plan", fetchValue: ({ userId }) => (userId === "payer" ? "pro" : "free") });
 
-  async function session(st: ReturnType<typeof createSuperTokens>, userId: string) {
-    const created = await st.createNewSession(new Request(`${api}/login`, { headers: { "st-auth-mode": "cookie" } }), "public", userId);
-    return cookieJar(created.applyTo(new Response("")));
-  }
-
   it("refetches a missing claim through the core, merges it and sends the new token; fails with the SDK's 403", async () => {
-    const st = createSuperTokens({
-      connectionURI: coreUrl(),
-      appInfo: { apiDomain: api },
-      getGlobalClaimValidators: () => [plan.validators.hasValue("pro")],
-    });
-    const ok = await st.getSession(new Request(`${api}/x`, { headers: { cookie: cookieHeader(await session(st, "payer")) } }));
+    const st = engine({ getGlobalClaimValidators: () => [plan.validators.hasValue("pro")] });
+    const ok = await st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "payer")) } }));
     expect(ok.status).toBe("OK");
     if (ok.status !== "OK") return;
     expect((ok.session!.getAccessTokenPayload().plan as { v: string }).v).toBe("pro");
     const res = ok.applyTo(new Response("x"));
     expect(res.headers.getSetCookie()[0]).toMatch(/^sAccessToken=eyJ/);
-    expect(JSON.parse(atob(res.headers.get("front-token")!)).up.plan.v).toBe("pro");
+    expect(frontTokenOf(res).up.plan.v).toBe("pro");
 
-    const denied = await st.getSession(new Request(`${api}/x`, { headers: { cookie: cookieHeader(await session(st, "free-rider")) } }));
+    const denied = await st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "free-rider")) } }));
     expect(denied.status).toBe("INVALID_CLAIMS");
     if (denied.status === "OK") return;
     expect(denied.response.status).toBe(403);
@@ -82,17 +71,13 @@ describe("claims in the HTTP flow", () => {
   });
 
   it("overrideGlobalClaimValidators per route; sign-out ignores claims", async () => {
-    const st = createSuperTokens({
-      connectionURI: coreUrl(),
-      appInfo: { apiDomain: api },
-      getGlobalClaimValidators: () => [plan.validators.hasValue("pro")],
-    });
-    const jar = await session(st, "free-rider");
-    const open = await st.getSession(new Request(`${api}/x`, { headers: { cookie: cookieHeader(jar) } }), {
+    const st = engine({ getGlobalClaimValidators: () => [plan.validators.hasValue("pro")] });
+    const jar = await cookieSession(st, "free-rider");
+    const open = await st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(jar) } }), {
       overrideGlobalClaimValidators: () => [],
     });
     expect(open.status).toBe("OK");
-    const out = await st.signOut(new Request(`${api}/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    const out = await st.signOut(new Request(`${API}/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
     expect(out.status).toBe(200);
   });
 });

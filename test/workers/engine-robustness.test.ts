@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSuperTokens } from "../../src/index.js";
-import { coreUrl, emu } from "./helpers/core.js";
+import { accessTokenOf, coreUrl, countingFetch, engine, mint } from "./helpers/index.js";
 
 // A deterministic PRNG so a failure is reproducible.
 function rng(seed: number) {
@@ -10,13 +10,10 @@ function rng(seed: number) {
   };
 }
 
-const engine = (extra: Record<string, unknown> = {}) =>
-  createSuperTokens({ connectionURI: coreUrl(), appInfo: { apiDomain: "https://api.example.com" }, ...extra });
-
 describe("any input gives a decision, never an exception", () => {
   it("2000 random and mutated strings", async () => {
     const st = engine();
-    const real = (await emu<{ accessToken: { token: string } }>("session", { userId: "fuzz" })).accessToken.token;
+    const real = await accessTokenOf("fuzz");
     const rand = rng(42);
     const alphabet = "abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 \"{}";
     const inputs: string[] = ["", ".", "..", "...", "a.b", "a.b.c", "a.b.c.d", "....", "\u0000", "null", real + "x", real.slice(0, -3)];
@@ -43,7 +40,7 @@ describe("any input gives a decision, never an exception", () => {
 
   it("refuses tokens over 16 KB before parsing them", async () => {
     const st = engine();
-    const huge = (await emu<{ token: string }>("mint", { payload: { blob: "x".repeat(17_000) } })).token;
+    const huge = await mint({ payload: { blob: "x".repeat(17_000) } });
     const r = await st.getSessionWithoutRequestResponse(huge, undefined, { antiCsrfCheck: false });
     expect(r).toMatchObject({ status: "UNAUTHORISED", clearTokens: false });
   });
@@ -78,19 +75,8 @@ describe("config is validated once, with a clear TypeError", () => {
 });
 
 describe("core client", () => {
-  function recording() {
-    const seen: { url: string; headers: Record<string, string>; body: unknown }[] = [];
-    const f: typeof fetch = async (input, init) => {
-      const headers: Record<string, string> = {};
-      new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-      seen.push({ url: String(input), headers, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-      return fetch(input, init);
-    };
-    return { f, seen };
-  }
-
   it("sends cdi-version 5.4, api-key and rid on recipe paths; nothing on the JWKS fetch", async () => {
-    const { f, seen } = recording();
+    const { fetch: f, calls: seen } = countingFetch();
     const st = engine({ fetch: f, apiKey: "secret-key" });
     const s = await st.createNewSessionWithoutRequestResponse("public", "u-core", { a: 1 });
     await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, { antiCsrfCheck: false, checkDatabase: true });
@@ -125,7 +111,7 @@ describe("core client", () => {
 
   it("a core that never answers costs at most coreTimeoutMs, and is CORE_UNAVAILABLE", async () => {
     const st = engine({ fetch: () => new Promise<Response>(() => {}), coreTimeoutMs: 300 });
-    const token = (await emu<{ accessToken: { token: string } }>("session", { userId: "u" })).accessToken.token;
+    const token = await accessTokenOf("u");
     const started = Date.now();
     const r = await st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
     expect(r.status).toBe("CORE_UNAVAILABLE");
