@@ -5,8 +5,12 @@ import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { createSuperTokens, type SuperTokensConfig, type SuperTokensEdge } from "../../../src/index.js";
 import { type EmulatorClient, emulatorClient } from "../../emulator/client.js";
+import type { MintOptions, TestSessionOptions } from "../../emulator/core.mjs";
+import type { RecordedRequest } from "../../setup/recorded-request.js";
 
-export { type EmulatorClient, type EmulatorSession, type EmulatorSessionRow, emulatorClient } from "../../emulator/client.js";
+export { type EmulatorClient, emulatorClient } from "../../emulator/client.js";
+export type { MintOptions, SessionRow, TestSessionOptions } from "../../emulator/core.mjs";
+export type { RecordedRequest } from "../../setup/recorded-request.js";
 
 // ---------------------------------------------------------------- the core emulator
 
@@ -17,10 +21,10 @@ let shared: EmulatorClient | undefined;
 const core = (): EmulatorClient => (shared ??= emulatorClient(coreUrl()));
 
 export const emu = <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => core().emu<T>(path, body);
-export const mint = (opts: Record<string, unknown>): Promise<string> => core().mint(opts);
+export const mint = (opts: MintOptions): Promise<string> => core().mint(opts);
 export const countOf = (key: string): Promise<number> => core().countOf(key);
 /** The access token of a new session of `userId` in the shared emulator. */
-export const accessTokenOf = async (userId: string, opts: Record<string, unknown> = {}): Promise<string> =>
+export const accessTokenOf = async (userId: string, opts: Omit<TestSessionOptions, "userId"> = {}): Promise<string> =>
   (await core().session({ userId, ...opts })).accessToken.token;
 
 // ---------------------------------------------------------------- engines
@@ -133,17 +137,7 @@ export const frontTokenOf = (res: Response) => decodeBase64UrlJson(res.headers.g
 
 // ---------------------------------------------------------------- the recording origin (test/setup/recording-origin.ts)
 
-/** What the recording origin stores per request. */
-export interface RecordedRequest {
-  method: string;
-  /** Raw request target as received (path + query). */
-  url: string;
-  /** Node's lower-cased header object. */
-  headers: Record<string, string | string[] | undefined>;
-  rawHeaders: string[];
-  body: string;
-}
-
+/** The recording origin's control API: what it received (oldest first), and forgetting it. */
 export function recordingOrigin(url: string) {
   return {
     url,
