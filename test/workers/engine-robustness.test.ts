@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { createSuperTokens } from "../../src/index.js";
 import { accessTokenOf, coreUrl, countingFetch, engine, mint } from "./helpers/index.js";
 
 // A deterministic PRNG so a failure is reproducible.
@@ -56,25 +55,6 @@ describe("any input gives a decision, never an exception", () => {
       session: undefined,
     });
   });
-});
-
-describe("config is validated once, with a clear TypeError", () => {
-  const bad: [string, Record<string, unknown>][] = [
-    ["no connectionURI", { connectionURI: "", appInfo: { apiDomain: "a.com" } }],
-    ["bad connectionURI", { connectionURI: "not a url", appInfo: { apiDomain: "a.com" } }],
-    ["ftp connectionURI", { connectionURI: "ftp://x", appInfo: { apiDomain: "a.com" } }],
-    ["no appInfo", { connectionURI: "http://c" }],
-    ["bad antiCsrf", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, antiCsrf: "YES" }],
-    ["same status codes", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, sessionExpiredStatusCode: 403 }],
-    ["bad KV", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, jwksCache: {} }],
-    ["bad interval", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, jwksRefreshIntervalSec: -1 }],
-  ];
-  for (const [name, cfg] of bad) {
-    it(name, () => {
-      expect(() => createSuperTokens(cfg as never)).toThrow(TypeError);
-      expect(() => createSuperTokens(cfg as never)).toThrow(/^supertokens-edge: /);
-    });
-  }
 });
 
 describe("core client", () => {
