@@ -23,6 +23,8 @@ const core = (): EmulatorClient => (shared ??= emulatorClient(coreUrl()));
 export const emu = <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => core().emu<T>(path, body);
 export const mint = (opts: MintOptions): Promise<string> => core().mint(opts);
 export const countOf = (key: string): Promise<number> => core().countOf(key);
+/** The sessions the shared emulator holds now. */
+export const liveSessions = () => core().sessions();
 /** The access token of a new session of `userId` in the shared emulator. */
 export const accessTokenOf = async (userId: string, opts: Omit<TestSessionOptions, "userId"> = {}): Promise<string> =>
   (await core().session({ userId, ...opts })).accessToken.token;
