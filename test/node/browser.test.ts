@@ -1,25 +1,15 @@
-import { existsSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevScript, type DevScript } from "./helpers/dev-script.js";
+import { haveChromium, launchChromium } from "./helpers/chromium.js";
+import { ROOT, startDevScript, type DevScript } from "./helpers/dev-script.js";
 
 // End to end: the OFFICIAL frontend SDK (supertokens-web-js, i.e. supertokens-website 20.x), unchanged, in a real
 // headless Chromium, against the front door running under a real `wrangler dev` (scripts/dev.mjs = `npm start`)
 // with the core emulator. The page, the API and the auth routes are all same-origin through the front door.
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (process.env.CI) {
-    throw new Error(`browser.test.ts: Chromium not found at ${CHROMIUM} (CI must install it, e.g. apt-get install chromium)`);
-  }
-  console.warn(`browser.test.ts: skipped, Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH or install chromium)`);
-}
+const HAVE_CHROMIUM = haveChromium("browser.test.ts");
 
 type Mode = "cookie" | "header";
 
@@ -103,35 +93,17 @@ interface NetEntry {
   let dev: DevScript | undefined;
   let browser: Browser | undefined;
   let front = "";
-  let core = "";
-
-  async function emu(method: "GET" | "POST", path: string, body?: unknown): Promise<any> {
-    const res = await fetch(`${core}${path}`, {
-      method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  }
-  const coreCount = async (key: string): Promise<number> => ((await emu("GET", "/__emu/stats")).counts[key] as number) ?? 0;
+  const emu = (path: string, body?: unknown) => dev!.emulator.emu(path, body);
+  const coreCount = (key: string) => dev!.emulator.countOf(key);
 
   beforeAll(async () => {
     const t0 = Date.now();
     const appJs = await bundleSdk();
     origin = await startOrigin(appJs);
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-      ],
-    });
+    const launching = launchChromium();
     launching.catch(() => {}); // awaited below; avoid an unhandled rejection while the front door starts
     dev = await startDevScript({ ORIGIN_URL: origin.url, PUBLIC_PATHS: "/public/*" });
     front = dev.front;
-    core = dev.core;
     browser = await launching;
     console.log(`browser e2e: set-up ${Date.now() - t0} ms (esbuild + wrangler dev + chromium)`);
   }, 90_000);
@@ -233,8 +205,8 @@ interface NetEntry {
 
       afterAll(async () => {
         await context?.close().catch(() => {});
-        await emu("POST", "/__emu/failure", { mode: null }).catch(() => {});
-        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 }).catch(() => {});
+        await emu("failure", { mode: null }).catch(() => {});
+        await emu("config", { accessTokenValiditySec: 3600 }).catch(() => {});
       });
 
       it("1. no session before sign-in: doesSessionExist false, /api/me 401 (never reaches the origin)", async () => {
@@ -280,7 +252,7 @@ interface NetEntry {
       }, 90_000);
 
       it("3. an expired access token is refreshed by the SDK itself; the page never sees the 401", async () => {
-        await emu("POST", "/__emu/config", { accessTokenValiditySec: 2 });
+        await emu("config", { accessTokenValiditySec: 2 });
         const signin = await signIn(`bob-${mode}`);
         expect(signin.status).toBe(200);
         expect(await sdk.userId()).toBe(`bob-${mode}`);
@@ -325,7 +297,7 @@ interface NetEntry {
         expect(await coreCount("POST /recipe/session/refresh")).toBe(before + 1);
         expect(await sdk.exists()).toBe(true);
         expect(await sdk.userId()).toBe(`bob-${mode}`);
-        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 });
+        await emu("config", { accessTokenValiditySec: 3600 });
       }, 90_000);
 
       it("4. sign-out: the session is gone in the SDK, at the front door and in the browser's cookie jar", async () => {
@@ -345,10 +317,10 @@ interface NetEntry {
       }, 90_000);
 
       it("5. a core outage does not log the user out: cached JWKS keeps verifying; refresh answers 503, not 401", async () => {
-        await emu("POST", "/__emu/config", { accessTokenValiditySec: 3600 });
+        await emu("config", { accessTokenValiditySec: 3600 });
         const carol = { status: 200, body: { userId: `carol-${mode}`, tenantId: "public" } };
-        const up = () => emu("POST", "/__emu/failure", { mode: null });
-        const down = () => emu("POST", "/__emu/failure", { mode: "down" }); // every core call: connection reset
+        const up = () => emu("failure", { mode: null });
+        const down = () => emu("failure", { mode: "down" }); // every core call: connection reset
         // Warm the front door's JWKS cache with another session, then sign in with a token it has never verified
         // (so its verified-token cache cannot answer): during the outage only the cached JWKS can.
         expect((await signIn(`warm-${mode}`)).status).toBe(200);

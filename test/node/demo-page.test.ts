@@ -1,25 +1,17 @@
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevScript, type DevScript } from "./helpers/dev-script.js";
+import { haveChromium, launchChromium } from "./helpers/chromium.js";
+import { ROOT, startDevScript, type DevScript } from "./helpers/dev-script.js";
 
 // The demo a person looks at: `npm start` (scripts/dev.mjs) serves, through the front door, a page with the
 // official supertokens-web-js on it. A headless Chromium signs in on that page, watches the short-lived access
 // token count down and get refreshed by the SDK, and signs out, as a person would; screenshots of each step go
 // to test-results/screenshots/ (gitignored).
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SHOTS = join(ROOT, "test-results", "screenshots");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  if (process.env.CI) {
-    throw new Error(`demo-page.test.ts: Chromium not found at ${CHROMIUM} (CI must install it, e.g. apt-get install chromium)`);
-  }
-  console.warn(`demo-page.test.ts: skipped, Chromium not found at ${CHROMIUM} (set CHROMIUM_PATH or install chromium)`);
-}
+const HAVE_CHROMIUM = haveChromium("demo-page.test.ts");
 
 const VALIDITY_SEC = 4; // short, so the SDK has to refresh within a few seconds
 
@@ -43,8 +35,7 @@ const VALIDITY_SEC = 4; // short, so the SDK has to refresh within a few seconds
       return { status: r.status, body: await r.json() };
     });
   const expiresInSec = async () => Number.parseFloat(await text("expires-in"));
-  const coreCount = async (key: string): Promise<number> =>
-    ((await (await fetch(`${dev!.core}/__emu/stats`)).json()) as { counts: Record<string, number> }).counts[key] ?? 0;
+  const coreCount = (key: string) => dev!.emulator.countOf(key);
   const shot = async (name: string) => {
     const path = join(SHOTS, name);
     await page.screenshot({ path, fullPage: true });
@@ -53,14 +44,7 @@ const VALIDITY_SEC = 4; // short, so the SDK has to refresh within a few seconds
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const launching = chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-      ],
-    });
+    const launching = launchChromium();
     launching.catch(() => {}); // awaited below; avoid an unhandled rejection while the front door starts
     dev = await startDevScript({ ACCESS_TOKEN_VALIDITY_SEC: String(VALIDITY_SEC) });
     browser = await launching;

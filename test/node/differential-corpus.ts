@@ -3,9 +3,8 @@
 // have an entry in DIVERGENCES (the one list of deliberate differences, with Node's and our outcome each).
 import type { SuperTokensEdge } from "../../src/index.js";
 import type { CoreEmulator, FailureMode, MintOptions, TestSessionOptions } from "../emulator/core.mjs";
+import { b64std, b64url } from "./helpers/tokens.js";
 import {
-  b64std,
-  b64url,
   LEGACY_HEADER_V2,
   NodeSessionApi,
   payloadOf,

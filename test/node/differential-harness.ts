@@ -1,37 +1,16 @@
 // Shared plumbing of the differential tests: the official supertokens-node SDK and our engine, both pointed at
 // the same core emulator, and their answers reduced to one comparable `Outcome` shape.
 //
-// supertokens-node is a CommonJS singleton: it is (re)initialised per engine config with its test-mode reset
-// (`process.env.TEST_MODE = "testing"`), which also drops its JWKS cache (`resetCombinedJWKS`).
-import { createRequire } from "node:module";
+// supertokens-node is booted (and reset per engine config) by test/node/helpers/supertokens-node.ts.
 import { createSuperTokens, type SuperTokensEdge } from "../../src/index.js";
 import type { CoreEmulator } from "../emulator/core.mjs";
+import { API_DOMAIN, bootNodeSdk, NodeSessionApi, type NodeSessionContainer } from "./helpers/supertokens-node.js";
+import { decodeJsonSegment } from "./helpers/tokens.js";
 
-process.env.TEST_MODE = "testing";
-const require = createRequire(import.meta.url);
+export { NodeSessionApi, supertokens } from "./helpers/supertokens-node.js";
 
-export type NodeSupertokens = typeof import("supertokens-node");
-export type NodeSession = typeof import("supertokens-node/recipe/session");
-export type NodeSessionContainer = import("supertokens-node/recipe/session").SessionContainer;
-
-export const supertokens: NodeSupertokens = require("supertokens-node");
-export const NodeSessionApi: NodeSession = require("supertokens-node/recipe/session");
-
-/** The recipe singletons supertokens-node creates on init (its own tests reset the same ones). */
-const RESETTABLE = [
-  "supertokens-node/lib/build/supertokens",
-  "supertokens-node/lib/build/recipe/session/recipe",
-  "supertokens-node/lib/build/recipe/multitenancy/recipe",
-  "supertokens-node/lib/build/recipe/accountlinking/recipe",
-  "supertokens-node/lib/build/recipe/usermetadata/recipe",
-];
-
-export const APP_INFO = {
-  appName: "t",
-  apiDomain: "https://api.example.com",
-  websiteDomain: "https://example.com",
-  apiBasePath: "/auth",
-} as const;
+/** The website of the differential corpus: same site as {@link API_DOMAIN}. */
+const WEBSITE_DOMAIN = "https://example.com";
 
 /** The session options both engines get (names are the same in supertokens-node and ours). */
 export interface EngineConfig {
@@ -46,20 +25,14 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** (Re)initialises supertokens-node against `coreUrl` with `config`; its JWKS cache starts empty. */
 export function initNodeSdk(coreUrl: string, config: EngineConfig): void {
-  for (const path of RESETTABLE) (require(path) as { default: { reset(): void } }).default.reset();
-  supertokens.init({
-    supertokens: { connectionURI: coreUrl },
-    appInfo: APP_INFO,
-    recipeList: [NodeSessionApi.init(defined({ ...config }))],
-    telemetry: false,
-  });
+  bootNodeSdk({ connectionURI: coreUrl, websiteDomain: WEBSITE_DOMAIN, recipeList: [NodeSessionApi.init(defined({ ...config }))] });
 }
 
 /** A fresh instance of our engine (empty JWKS and verified-token caches). */
 export function createOurs(coreUrl: string, config: EngineConfig): SuperTokensEdge {
   return createSuperTokens({
     connectionURI: coreUrl,
-    appInfo: { apiDomain: APP_INFO.apiDomain, websiteDomain: APP_INFO.websiteDomain },
+    appInfo: { apiDomain: API_DOMAIN, websiteDomain: WEBSITE_DOMAIN },
     ...defined({ ...config }),
   });
 }
@@ -185,16 +158,9 @@ export function payloadOf(token: string | undefined): Record<string, unknown> | 
   const seg = token?.split(".")[1];
   if (seg === undefined) return undefined;
   try {
-    const v: unknown = JSON.parse(Buffer.from(seg, "base64").toString("utf8"));
+    const v = decodeJsonSegment(seg);
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 }
-
-export function headerOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split(".")[0] ?? "", "base64").toString("utf8")) as Record<string, unknown>;
-}
-
-export const b64url = (text: string): string => Buffer.from(text, "utf8").toString("base64url");
-export const b64std = (text: string): string => Buffer.from(text, "utf8").toString("base64");

@@ -4,25 +4,23 @@
 // the same instants, Node first, and each engine's fetches are counted separately.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SuperTokensEdge } from "../../src/index.js";
-import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
 import { createOurs, initNodeSdk, measured, verifyWithNode, verifyWithOurs, type Measured } from "./differential-harness.js";
+import { useCoreEmulator } from "./helpers/emulator.js";
 
 const INTERVAL_MS = 14400 * 1000; // default jwksRefreshIntervalSec of both
 
-let emu: CoreEmulator;
+const emu = useCoreEmulator();
 let st: SuperTokensEdge;
 let t0: number;
 
-beforeAll(async () => {
-  emu = await startCoreEmulator();
+beforeAll(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
   t0 = Date.now();
-  initNodeSdk(emu.url, {});
-  st = createOurs(emu.url, {});
+  initNodeSdk(emu().url, {});
+  st = createOurs(emu().url, {});
 });
-afterAll(async () => {
+afterAll(() => {
   vi.useRealTimers();
-  await emu?.close();
 });
 
 /** Verifies every token with Node, then every token with ours, at clock `t0 + atMs`; returns both sides. */
@@ -30,8 +28,8 @@ async function both(atMs: number, tokens: string[]): Promise<{ node: Measured[];
   vi.setSystemTime(t0 + atMs);
   const node: Measured[] = [];
   const ours: Measured[] = [];
-  for (const t of tokens) node.push(await measured(emu, () => verifyWithNode(t)));
-  for (const t of tokens) ours.push(await measured(emu, () => verifyWithOurs(st, t)));
+  for (const t of tokens) node.push(await measured(emu(), () => verifyWithNode(t)));
+  for (const t of tokens) ours.push(await measured(emu(), () => verifyWithOurs(st, t)));
   const sum = (xs: Measured[]) => xs.reduce((a, x) => a + x.jwksFetches, 0);
   return { node, ours, nodeFetches: sum(node), oursFetches: sum(ours) };
 }
@@ -39,7 +37,7 @@ async function both(atMs: number, tokens: string[]): Promise<{ node: Measured[];
 const statuses = (xs: Measured[]) => xs.map((x) => x.status);
 /** Tokens that stay unexpired across the whole file (the last step is 4 h later). */
 const mintMany = (n: number, kid?: string) =>
-  Array.from({ length: n }, (_, i) => emu.mintAccessToken({ sub: `u${i}`, exp: Math.floor(t0 / 1000) + 20_000, ...(kid ? { kid } : {}) }));
+  Array.from({ length: n }, (_, i) => emu().mintAccessToken({ sub: `u${i}`, exp: Math.floor(t0 / 1000) + 20_000, ...(kid ? { kid } : {}) }));
 
 describe("JWKS fetches: supertokens-node vs ours", () => {
   it("N valid tokens: one fetch each", async () => {
@@ -50,14 +48,14 @@ describe("JWKS fetches: supertokens-node vs ours", () => {
   });
 
   it("unknown kid within the 500 ms cooldown: no refetch", async () => {
-    const r = await both(100, [emu.mintAccessToken({ kid: "orphan" })]);
+    const r = await both(100, [emu().mintAccessToken({ kid: "orphan" })]);
     expect(statuses(r.node)).toEqual(["TRY_REFRESH_TOKEN"]);
     expect(statuses(r.ours)).toEqual(["TRY_REFRESH_TOKEN"]);
     expect({ node: r.nodeFetches, ours: r.oursFetches }).toEqual({ node: 0, ours: 0 });
   });
 
   it("unknown kid after the cooldown: one refetch, still refused", async () => {
-    const r = await both(600, [emu.mintAccessToken({ kid: "orphan" })]);
+    const r = await both(600, [emu().mintAccessToken({ kid: "orphan" })]);
     expect(statuses(r.node)).toEqual(["TRY_REFRESH_TOKEN"]);
     expect(statuses(r.ours)).toEqual(["TRY_REFRESH_TOKEN"]);
     expect({ node: r.nodeFetches, ours: r.oursFetches }).toEqual({ node: 1, ours: 1 });
@@ -66,7 +64,7 @@ describe("JWKS fetches: supertokens-node vs ours", () => {
   let rotatedTokens: string[] = [];
   it("key rotated, new kid within the cooldown of the last refetch: refused without refetch", async () => {
     vi.setSystemTime(t0 + 700);
-    const kid = emu.rotateDynamicKey();
+    const kid = emu().rotateDynamicKey();
     rotatedTokens = mintMany(6, kid);
     const r = await both(700, rotatedTokens.slice(0, 1));
     expect(statuses(r.node)).toEqual(["TRY_REFRESH_TOKEN"]);
@@ -82,7 +80,7 @@ describe("JWKS fetches: supertokens-node vs ours", () => {
   });
 
   it("tokens of the old key and the new key while the cache is fresh: no fetch", async () => {
-    const r = await both(INTERVAL_MS - 1000, [...mintMany(2, emu.keyIds().dynamic[1]), ...mintMany(2)]);
+    const r = await both(INTERVAL_MS - 1000, [...mintMany(2, emu().keyIds().dynamic[1]), ...mintMany(2)]);
     expect(statuses(r.node)).toEqual(Array(4).fill("OK"));
     expect(statuses(r.ours)).toEqual(Array(4).fill("OK"));
     expect({ node: r.nodeFetches, ours: r.oursFetches }).toEqual({ node: 0, ours: 0 });
@@ -109,11 +107,11 @@ describe("JWKS fetches: deliberate differences", () => {
   /** A token valid for a day from `atMs`, minted at that instant (optionally with a kid). */
   const mintAt = (atMs: number, o: { kid?: string; sub?: string } = {}) => {
     vi.setSystemTime(t0 + atMs);
-    return emu.mintAccessToken({ exp: Math.floor((t0 + atMs) / 1000) + 86_400, ...o });
+    return emu().mintAccessToken({ exp: Math.floor((t0 + atMs) / 1000) + 86_400, ...o });
   };
   const fresh = () => {
-    initNodeSdk(emu.url, {});
-    st = createOurs(emu.url, {});
+    initNodeSdk(emu().url, {});
+    st = createOurs(emu().url, {});
   };
   const fetches = (r: { nodeFetches: number; oursFetches: number }) => ({ node: r.nodeFetches, ours: r.oursFetches });
 
@@ -121,10 +119,10 @@ describe("JWKS fetches: deliberate differences", () => {
     fresh();
     expect(fetches(await both(base, [mintAt(base)]))).toEqual({ node: 1, ours: 1 });
     vi.setSystemTime(t0 + base + 1000);
-    const rotated = mintAt(base + 1000, { kid: emu.rotateDynamicKey() });
-    emu.setFailure("down");
+    const rotated = mintAt(base + 1000, { kid: emu().rotateDynamicKey() });
+    emu().setFailure("down");
     let r = await both(base + 1000, [rotated]);
-    emu.setFailure(null);
+    emu().setFailure(null);
     expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["CORE_UNAVAILABLE"], { node: 1, ours: 1 }]);
     r = await both(base + 1100, [rotated]);
     expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["OK"], ["CORE_UNAVAILABLE"], { node: 1, ours: 0 }]);
@@ -138,11 +136,11 @@ describe("JWKS fetches: deliberate differences", () => {
     // Fresh tokens after the warm-up (a token ours verified before is answered from its verified-token cache).
     const tokens = [mintAt(at), mintAt(at), mintAt(at)];
     expect(fetches(await both(at, [mintAt(at)]))).toEqual({ node: 1, ours: 1 });
-    emu.setFailure("down");
+    emu().setFailure("down");
     const stale = at + INTERVAL_MS + 10;
     const rs = [];
     for (const [i, t] of tokens.entries()) rs.push(await both(stale + i * 100, [t]));
-    emu.setFailure(null);
+    emu().setFailure(null);
     expect(rs.map((r) => [statuses(r.node)[0], statuses(r.ours)[0]])).toEqual(Array(3).fill(["TRY_REFRESH_TOKEN", "OK"]));
     expect(rs.map(fetches)).toEqual([{ node: 1, ours: 1 }, { node: 1, ours: 0 }, { node: 1, ours: 0 }]);
   });
@@ -153,7 +151,7 @@ describe("JWKS fetches: deliberate differences", () => {
     expect(fetches(await both(at, [mintAt(at)]))).toEqual({ node: 1, ours: 1 });
     expect(fetches(await both(at + 5000, [mintAt(at + 5000, { kid: "orphan" })]))).toEqual({ node: 1, ours: 1 });
     vi.setSystemTime(t0 + at + 100); // 4.9 s back
-    const rotated = mintAt(at + 100, { kid: emu.rotateDynamicKey() });
+    const rotated = mintAt(at + 100, { kid: emu().rotateDynamicKey() });
     const r = await both(at + 100, [rotated]);
     expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["OK"], { node: 0, ours: 1 }]);
   });

@@ -8,7 +8,6 @@
 // Set DIFFERENTIAL_REPORT=1 to print every case's two outcomes.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SuperTokensEdge } from "../../src/index.js";
-import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
 import {
   CASES,
   CONFIGS,
@@ -21,7 +20,6 @@ import {
 } from "./differential-corpus.js";
 import {
   createOurs,
-  headerOf,
   initNodeSdk,
   measured,
   payloadOf,
@@ -30,22 +28,20 @@ import {
   type Measured,
   type Outcome,
 } from "./differential-harness.js";
+import { useCoreEmulator } from "./helpers/emulator.js";
+import { jwtHeader } from "./helpers/tokens.js";
 
 export { DIVERGENCES, KNOWN_BUGS } from "./differential-corpus.js";
 
 /** Session-specific claims: differ between two equivalent sessions, or between two tokens the core minted. */
 const VOLATILE_CLAIMS = ["iat", "exp", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"];
 
-let emu: CoreEmulator;
+const emu = useCoreEmulator();
 let st: SuperTokensEdge;
 const report: string[] = [];
 
-beforeAll(async () => {
-  emu = await startCoreEmulator();
-});
-afterAll(async () => {
+afterAll(() => {
   vi.useRealTimers();
-  await emu?.close();
   if (process.env.DIFFERENTIAL_REPORT) console.log(report.join("\n"));
 });
 
@@ -62,16 +58,16 @@ async function atClock<T>(at: number | undefined, fn: () => Promise<T>): Promise
 
 async function withFailure<T>(m: Made, fn: () => Promise<T>): Promise<T> {
   if (m.coreFailure === undefined) return fn();
-  emu.setFailure(m.coreFailure);
+  emu().setFailure(m.coreFailure);
   try {
     return await fn();
   } finally {
-    emu.setFailure(null);
+    emu().setFailure(null);
   }
 }
 
-const node = (m: Made) => withFailure(m, () => measured(emu, () => verifyWithNode(m.token, m.antiCsrf, m.options)));
-const ours = (m: Made) => withFailure(m, () => measured(emu, () => verifyWithOurs(st, m.token, m.antiCsrf, m.options)));
+const node = (m: Made) => withFailure(m, () => measured(emu(), () => verifyWithNode(m.token, m.antiCsrf, m.options)));
+const ours = (m: Made) => withFailure(m, () => measured(emu(), () => verifyWithOurs(st, m.token, m.antiCsrf, m.options)));
 
 function withDefaults(e: Expect): Record<string, unknown> {
   return { coreVerify: 0, ...(e.status === "OK" ? { replaced: false } : {}), ...e };
@@ -109,7 +105,7 @@ function comparable(o: Measured, made: Made, perEngine: boolean): Record<string,
       parentRefreshTokenHash1: fresh.parentRefreshTokenHash1,
       sameSub: fresh.sub === original.sub,
       sameSessionHandle: fresh.sessionHandle === original.sessionHandle,
-      kidPrefix: String(headerOf(o.accessToken).kid).slice(0, 2),
+      kidPrefix: String(jwtHeader(o.accessToken).kid).slice(0, 2),
       differsFromVerified: o.accessToken !== made.token,
     };
   }
@@ -122,7 +118,7 @@ function summary(o: Outcome & { coreVerify: number }): string {
 }
 
 async function runCase(c: Case): Promise<void> {
-  const make = (engine: "node" | "ours" | "both") => Promise.resolve(c.make({ emu, st, engine }));
+  const make = (engine: "node" | "ours" | "both") => Promise.resolve(c.make({ emu: emu(), st, engine }));
   const madeNode = await make(c.perEngine ? "node" : "both");
   const madeOurs = c.perEngine ? await make("ours") : madeNode;
 
@@ -194,8 +190,8 @@ describe("differential corpus", () => {
   for (const configName of configsInOrder) {
     describe(`config ${configName}: ${JSON.stringify(CONFIGS[configName])}`, () => {
       beforeAll(() => {
-        initNodeSdk(emu.url, CONFIGS[configName]);
-        st = createOurs(emu.url, CONFIGS[configName]);
+        initNodeSdk(emu().url, CONFIGS[configName]);
+        st = createOurs(emu().url, CONFIGS[configName]);
       });
       for (const c of CASES.filter((x) => (x.config ?? "default") === configName)) {
         it(c.name, () => runCase(c));

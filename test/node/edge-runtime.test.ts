@@ -1,19 +1,19 @@
 import { build } from "esbuild";
 import { EdgeRuntime } from "edge-runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
+import { useCoreEmulator } from "./helpers/emulator.js";
+import { b64url, jwtHeader, jwtPayload } from "./helpers/tokens.js";
 
 // The Vercel Edge tier: the engine and the Next.js middleware, bundled from src/ for the browser platform (so a
 // Node built-in anywhere in the import graph fails the build), evaluated in Vercel's `edge-runtime` (a VM
 // context with only the Edge globals) and driven through `dispatchFetch`. The core emulator runs in this process.
 const site = "https://app.example.com";
-let emu: CoreEmulator;
+const emu = useCoreEmulator();
 let runtime: EdgeRuntime;
 let bundleBytes = 0;
 let bundleMs = 0;
 
 beforeAll(async () => {
-  emu = await startCoreEmulator();
   const started = Date.now();
   const out = await build({
     entryPoints: [new URL("../runtimes/edge-scenario.ts", import.meta.url).pathname],
@@ -24,7 +24,7 @@ beforeAll(async () => {
     // The export conditions Next.js resolves for its Edge bundles.
     conditions: ["edge-light", "worker", "browser"],
     target: "es2022",
-    define: { "process.env.SUPERTOKENS_CONNECTION_URI": JSON.stringify(emu.url) },
+    define: { "process.env.SUPERTOKENS_CONNECTION_URI": JSON.stringify(emu().url) },
     logLevel: "silent",
   });
   const code = out.outputFiles[0]!.text;
@@ -33,16 +33,15 @@ beforeAll(async () => {
   runtime = new EdgeRuntime({ initialCode: code });
 }, 60_000);
 
-afterAll(async () => {
-  await emu?.close();
+afterAll(() => {
   console.log(`edge-runtime tier: esbuild bundle ${(bundleBytes / 1024).toFixed(1)} KB in ${bundleMs} ms`);
 });
 
 const post = (path: string, body: unknown) =>
   runtime.dispatchFetch(`${site}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const verify = async (tokens: Record<string, string>) => (await post("/__scenario/verify", { tokens })).json();
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()) as { kid?: string }).kid;
-const jwksFetches = () => emu.stats.counts["GET /.well-known/jwks.json"] ?? 0;
+const kidOf = (token: string) => jwtHeader(token).kid;
+const jwksFetches = () => emu().stats.counts["GET /.well-known/jwks.json"] ?? 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("Vercel Edge (edge-runtime)", () => {
@@ -61,15 +60,14 @@ describe("Vercel Edge (edge-runtime)", () => {
   });
 
   it("verifies v2, v3, v4 and v5 access tokens; a tampered v5 asks for a refresh", async () => {
-    const v5 = emu.mintAccessToken({ version: 5, sub: "edge-v5" });
-    const [header, payload, signature] = v5.split(".");
-    const claims = { ...JSON.parse(Buffer.from(payload!, "base64url").toString()), sub: "mallory" };
-    const tampered = [header, Buffer.from(JSON.stringify(claims)).toString("base64url"), signature].join(".");
+    const v5 = emu().mintAccessToken({ version: 5, sub: "edge-v5" });
+    const [header, , signature] = v5.split(".");
+    const tampered = [header, b64url(JSON.stringify({ ...jwtPayload(v5), sub: "mallory" })), signature].join(".");
     expect(
       await verify({
-        v2: emu.mintAccessToken({ version: 2, sub: "edge-v2" }),
-        v3: emu.mintAccessToken({ version: 3, sub: "edge-v3" }),
-        v4: emu.mintAccessToken({ version: 4, sub: "edge-v4" }),
+        v2: emu().mintAccessToken({ version: 2, sub: "edge-v2" }),
+        v3: emu().mintAccessToken({ version: 3, sub: "edge-v3" }),
+        v4: emu().mintAccessToken({ version: 4, sub: "edge-v4" }),
         v5,
         tampered,
       }),
@@ -83,7 +81,7 @@ describe("Vercel Edge (edge-runtime)", () => {
   });
 
   it("refreshes through the core; the new access token verifies", async () => {
-    const created = emu.createSession({ userId: "edge-refresh" });
+    const created = emu().createSession({ userId: "edge-refresh" });
     const r = (await (await post("/__scenario/refresh", { refreshToken: created.refreshToken.token })).json()) as {
       status: string;
       accessToken: string;
@@ -95,11 +93,11 @@ describe("Vercel Edge (edge-runtime)", () => {
   });
 
   it("JWKS rotation: a token with the new kid verifies after one refetch for the unknown kid", async () => {
-    expect(await verify({ before: emu.mintAccessToken({ sub: "edge-before" }) })).toEqual({ before: { status: "OK", userId: "edge-before" } });
+    expect(await verify({ before: emu().mintAccessToken({ sub: "edge-before" }) })).toEqual({ before: { status: "OK", userId: "edge-before" } });
     await sleep(600); // past the default jwksCooldownMs (500) since this isolate's JWKS load
     const fetchesBefore = jwksFetches();
-    const kid = emu.rotateDynamicKey();
-    const token = emu.mintAccessToken({ sub: "edge-rotated" });
+    const kid = emu().rotateDynamicKey();
+    const token = emu().mintAccessToken({ sub: "edge-rotated" });
     expect(kidOf(token)).toBe(kid);
     expect(await verify({ token })).toEqual({ token: { status: "OK", userId: "edge-rotated" } });
     expect(jwksFetches()).toBe(fetchesBefore + 1);
@@ -113,7 +111,7 @@ describe("Vercel Edge (edge-runtime)", () => {
   });
 
   it("Next sessionMiddleware: continues with x-middleware-next and the identity as request-header overrides", async () => {
-    const token = emu.mintAccessToken({ sub: "edge-next", tId: "public" });
+    const token = emu().mintAccessToken({ sub: "edge-next", tId: "public" });
     const res = await runtime.dispatchFetch(`${site}/dashboard`, {
       headers: { cookie: `sAccessToken=${token}`, "x-supertokens-user-id": "mallory" },
     });

@@ -2,10 +2,10 @@
 // `supertokens-node/custom`) and our engine answer the same requests against the same core emulator, and their
 // Responses are reduced to what the frontend SDKs see (status, JSON body, Set-Cookie lines, session headers).
 //
-// supertokens-node is a CommonJS singleton: each test file (own process, see vitest.node.config.ts) calls
-// `setupDifferential(config)` once. HTTP_DIFF_DUMP=1 prints the SDK's observed steps of every scenario.
-import { createRequire } from "node:module";
-import { expect } from "vitest";
+// supertokens-node (test/node/helpers/supertokens-node.ts) is a CommonJS singleton: each test file (own process,
+// see vitest.node.config.ts) runs `describeDifferential(…)` once. HTTP_DIFF_DUMP=1 prints the SDK's observed steps
+// of every scenario.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createSuperTokens,
   EmailVerificationClaim,
@@ -14,17 +14,16 @@ import {
   type SuperTokensEdge,
 } from "../../src/index.js";
 import { startCoreEmulator, type CoreEmulator, type UserOptions } from "../emulator/core.mjs";
-
-process.env.TEST_MODE = "testing";
-const require = createRequire(import.meta.url);
+import * as sdk from "./helpers/supertokens-node.js";
+import { jwtPayload } from "./helpers/tokens.js";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const supertokens: any = require("supertokens-node");
-const NodeSession: any = require("supertokens-node/recipe/session");
-const nodeCustom: any = require("supertokens-node/custom");
-const NodeEmailVerification: any = require("supertokens-node/recipe/emailverification");
+const supertokens: any = sdk.supertokens;
+const NodeSession: any = sdk.NodeSessionApi;
+const nodeCustom: any = sdk.nodeCustom;
+const NodeEmailVerification: any = sdk.NodeEmailVerification;
 
-export const API = "https://api.example.com";
+export const API = sdk.API_DOMAIN;
 export const ONE_YEAR_MS = 31536000000;
 export const EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT";
 /** Tolerance for expiry dates (cookie dates have 1 s resolution; the two sides run a few ms apart). */
@@ -178,22 +177,10 @@ export interface DiffEnv {
 /** Starts the emulator and initialises supertokens-node and our engine with the same settings. */
 export async function setupDifferential(config: DiffConfig): Promise<DiffEnv> {
   const emu = await startCoreEmulator();
-  const appInfo = { appName: "t", apiDomain: API, websiteDomain: config.websiteDomain, apiBasePath: "/auth" };
-  for (const path of [
-    "supertokens-node/lib/build/supertokens",
-    "supertokens-node/lib/build/recipe/session/recipe",
-    "supertokens-node/lib/build/recipe/multitenancy/recipe",
-    "supertokens-node/lib/build/recipe/accountlinking/recipe",
-    "supertokens-node/lib/build/recipe/usermetadata/recipe",
-    "supertokens-node/lib/build/recipe/emailverification/recipe",
-  ]) {
-    (require(path) as { default: { reset(): void } }).default.reset();
-  }
-  supertokens.init({
+  sdk.bootNodeSdk({
     framework: "custom",
-    supertokens: { connectionURI: emu.url },
-    appInfo,
-    telemetry: false,
+    connectionURI: emu.url,
+    websiteDomain: config.websiteDomain,
     recipeList: [
       NodeSession.init({
         ...(config.antiCsrf === undefined ? {} : { antiCsrf: config.antiCsrf }),
@@ -306,14 +293,12 @@ export class Client {
   payload(): Record<string, unknown> {
     const token = this.currentAccessToken();
     if (token === undefined) throw new Error("client has no access token");
-    return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
+    return jwtPayload(token);
   }
 
   /** The session handle in the current access token's payload. */
   handle(): string {
-    const token = this.currentAccessToken();
-    if (token === undefined) throw new Error("client has no access token");
-    return (JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { sessionHandle: string }).sessionHandle;
+    return this.payload().sessionHandle as string;
   }
 
   request(path: string, o: ReqOpts = {}): Request {
@@ -660,4 +645,23 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
     }
   }
   return traces;
+}
+
+/**
+ * One test file's differential: an emulator and both engines set up with `config` before the scenarios, one test
+ * per scenario (`it.fails` for a `knownBug`), and the notes of what was accepted but not asserted printed after.
+ */
+export function describeDifferential(title: string, config: DiffConfig, scenarios: Scenario[], divergenceHeading = "accepted divergences (set-then-clear cookies, README \"Deliberate differences\"):"): void {
+  let env: DiffEnv;
+  beforeAll(async () => {
+    env = await setupDifferential(config);
+  });
+  afterAll(async () => {
+    if (cacheControlNotes.length > 0) console.info(`cache-control differences (not asserted):\n  ${cacheControlNotes.join("\n  ")}`);
+    if (divergenceNotes.length > 0) console.info(`${divergenceHeading}\n  ${divergenceNotes.join("\n  ")}`);
+    await env?.close();
+  });
+  describe(title, () => {
+    for (const s of scenarios) (s.knownBug ? it.fails : it)(s.name, async () => void (await runDifferential(env, s)));
+  });
 }

@@ -3,7 +3,7 @@ import { accessSync, constants, copyFileSync, cpSync, mkdirSync, mkdtempSync, re
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
+import { useCoreEmulator } from "./helpers/emulator.js";
 
 // Every runtime the README names, driving the PACKED package: `npm pack`, install the tarball + hono@4 in a fresh
 // app, then run test/runtimes/scenario.mjs (verify a minted v5 token, reject a tampered one, refresh through the
@@ -38,11 +38,10 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   });
 }
 
-let emu: CoreEmulator;
+const emu = useCoreEmulator();
 const timings: string[] = [];
 
 beforeAll(async () => {
-  emu = await startCoreEmulator();
   // Packed from a copy of the repo, so this file's `npm run build` (prepack: rm -rf dist) never races another
   // test's build of the repo's own dist/ (package.test.ts packs too, possibly at the same time).
   const copy = join(work, "repo");
@@ -61,8 +60,7 @@ beforeAll(async () => {
   timings.push(`pack + install: ${Date.now() - started} ms`);
 }, 180_000);
 
-afterAll(async () => {
-  await emu?.close();
+afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   if (timings.length > 0) console.log(`runtime tier\n  ${timings.join("\n  ")}`);
 });
@@ -80,7 +78,7 @@ const expected = (tag: string) => ({
 
 async function scenario(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const started = Date.now();
-  const out = await run(cmd, [...args, "scenario.mjs", emu.url], app, env);
+  const out = await run(cmd, [...args, "scenario.mjs", emu().url], app, env);
   const ms = Date.now() - started;
   const result = JSON.parse(out.trim().split("\n").at(-1)!) as { runtime: string };
   timings.push(`${label} (${result.runtime}): ${ms} ms`);

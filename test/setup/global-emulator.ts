@@ -2,12 +2,6 @@ import type { TestProject } from "vitest/node";
 // @ts-ignore -- plain ESM fixture with a .d.mts beside it
 import { startCoreEmulator } from "../emulator/core.mjs";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    coreUrl: string;
-  }
-}
-
 export default async function setup(project: TestProject) {
   const core = await startCoreEmulator();
   project.provide("coreUrl", core.url);

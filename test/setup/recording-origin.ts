@@ -13,26 +13,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
+import type { RecordedRequest } from "./recorded-request.js";
 // @ts-ignore -- plain ESM fixture with a .d.mts beside it
 import { startCoreEmulator } from "../emulator/core.mjs";
 
-export interface RecordedRequest {
-  method: string;
-  /** Raw request target as received (path + query). */
-  url: string;
-  /** Node's lower-cased header object (duplicates joined). */
-  headers: Record<string, string | string[] | undefined>;
-  /** Raw name/value list, in the order received. */
-  rawHeaders: string[];
-  body: string;
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    originUrl: string;
-    frontDoorCoreUrl: string;
-  }
-}
+export type { RecordedRequest } from "./recorded-request.js";
 
 export async function startRecordingOrigin(): Promise<{ url: string; close(): Promise<void> }> {
   let recorded: RecordedRequest[] = [];

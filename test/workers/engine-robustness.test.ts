@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSuperTokens } from "../../src/index.js";
-import { coreUrl, emu } from "./helpers/core.js";
+import { accessTokenOf, coreUrl, countingFetch, engine, mint } from "./helpers/index.js";
 
 // A deterministic PRNG so a failure is reproducible.
 function rng(seed: number) {
@@ -10,16 +9,13 @@ function rng(seed: number) {
   };
 }
 
-const engine = (extra: Record<string, unknown> = {}) =>
-  createSuperTokens({ connectionURI: coreUrl(), appInfo: { apiDomain: "https://api.example.com" }, ...extra });
-
 describe("any input gives a decision, never an exception", () => {
   it("2000 random and mutated strings", async () => {
     const st = engine();
-    const real = (await emu<{ accessToken: { token: string } }>("session", { userId: "fuzz" })).accessToken.token;
+    const real = await accessTokenOf("fuzz");
     const rand = rng(42);
     const alphabet = "abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 \"{}";
-    const inputs: string[] = ["", ".", "..", "...", "a.b", "a.b.c", "a.b.c.d", "....", "\u0000", "null", real + "x", real.slice(0, -3)];
+    const inputs: string[] = [real, "", ".", "..", "...", "a.b", "a.b.c", "a.b.c.d", "....", "\u0000", "null", real + "x", real.slice(0, -3)];
     for (let i = 0; i < 1000; i++) {
       let s = "";
       const n = Math.floor(rand() * 300);
@@ -36,14 +32,17 @@ describe("any input gives a decision, never an exception", () => {
     for (const input of inputs) {
       const r = await st.getSessionWithoutRequestResponse(input, undefined, { antiCsrfCheck: false });
       statuses.add(r.status);
-      if (r.status === "OK") expect(input === real || input.length > 0).toBe(true);
+      // Only the token the core issued is a session: a flipped character anywhere (header, payload, signature)
+      // never verifies, whatever the decision it gets instead.
+      if (r.status === "OK") expect(input, "only the unmodified token verifies").toBe(real);
     }
     for (const s of statuses) expect(["OK", "TRY_REFRESH_TOKEN", "UNAUTHORISED"]).toContain(s);
+    expect(statuses.has("OK"), "the real token itself verifies").toBe(true);
   });
 
   it("refuses tokens over 16 KB before parsing them", async () => {
     const st = engine();
-    const huge = (await emu<{ token: string }>("mint", { payload: { blob: "x".repeat(17_000) } })).token;
+    const huge = await mint({ payload: { blob: "x".repeat(17_000) } });
     const r = await st.getSessionWithoutRequestResponse(huge, undefined, { antiCsrfCheck: false });
     expect(r).toMatchObject({ status: "UNAUTHORISED", clearTokens: false });
   });
@@ -58,39 +57,9 @@ describe("any input gives a decision, never an exception", () => {
   });
 });
 
-describe("config is validated once, with a clear TypeError", () => {
-  const bad: [string, Record<string, unknown>][] = [
-    ["no connectionURI", { connectionURI: "", appInfo: { apiDomain: "a.com" } }],
-    ["bad connectionURI", { connectionURI: "not a url", appInfo: { apiDomain: "a.com" } }],
-    ["ftp connectionURI", { connectionURI: "ftp://x", appInfo: { apiDomain: "a.com" } }],
-    ["no appInfo", { connectionURI: "http://c" }],
-    ["bad antiCsrf", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, antiCsrf: "YES" }],
-    ["same status codes", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, sessionExpiredStatusCode: 403 }],
-    ["bad KV", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, jwksCache: {} }],
-    ["bad interval", { connectionURI: "http://c", appInfo: { apiDomain: "a.com" }, jwksRefreshIntervalSec: -1 }],
-  ];
-  for (const [name, cfg] of bad) {
-    it(name, () => {
-      expect(() => createSuperTokens(cfg as never)).toThrow(TypeError);
-      expect(() => createSuperTokens(cfg as never)).toThrow(/^supertokens-edge: /);
-    });
-  }
-});
-
 describe("core client", () => {
-  function recording() {
-    const seen: { url: string; headers: Record<string, string>; body: unknown }[] = [];
-    const f: typeof fetch = async (input, init) => {
-      const headers: Record<string, string> = {};
-      new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
-      seen.push({ url: String(input), headers, body: init?.body ? JSON.parse(String(init.body)) : undefined });
-      return fetch(input, init);
-    };
-    return { f, seen };
-  }
-
   it("sends cdi-version 5.4, api-key and rid on recipe paths; nothing on the JWKS fetch", async () => {
-    const { f, seen } = recording();
+    const { fetch: f, calls: seen } = countingFetch();
     const st = engine({ fetch: f, apiKey: "secret-key" });
     const s = await st.createNewSessionWithoutRequestResponse("public", "u-core", { a: 1 });
     await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, { antiCsrfCheck: false, checkDatabase: true });
@@ -125,7 +94,7 @@ describe("core client", () => {
 
   it("a core that never answers costs at most coreTimeoutMs, and is CORE_UNAVAILABLE", async () => {
     const st = engine({ fetch: () => new Promise<Response>(() => {}), coreTimeoutMs: 300 });
-    const token = (await emu<{ accessToken: { token: string } }>("session", { userId: "u" })).accessToken.token;
+    const token = await accessTokenOf("u");
     const started = Date.now();
     const r = await st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
     expect(r.status).toBe("CORE_UNAVAILABLE");

@@ -17,7 +17,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createSuperTokens, isSuperTokensEdgeError } from "../../src/index.js";
 import type { JwksCacheStore } from "../../src/jwks/store.js";
 import { FrontDoor, type FrontDoorEnv, frontDoorOptionsFromEnv } from "../../src/worker/index.js";
-import { cookieHeader, cookieJar } from "./helpers/core.js";
+import { cookieHeader, cookieJar } from "./helpers/index.js";
 
 const coreUrl = inject("coreUrl");
 const realKv = (env as unknown as { SUPERTOKENS_JWKS: KVNamespace }).SUPERTOKENS_JWKS;

@@ -5,33 +5,26 @@
 // sign-out APIs itself, forwards authenticated requests with identity headers (and nothing a client could
 // spoof), forwards PUBLIC_PATHS and other {apiBasePath}/* routes without a session, never lets a request
 // without a valid session reach the origin, and never answers a hostile request with a 500.
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { FrontDoor, frontDoorOptionsFromEnv, frontDoorWorker, type FrontDoorEnv } from "../../src/worker/index.js";
-import { cookieHeader, cookieJar } from "./helpers/core.js";
+import {
+  KV as kv,
+  cookieHeader,
+  cookieJar,
+  decodeBase64UrlJson,
+  emulatorClient,
+  encodeBase64UrlJson,
+  frontTokenOf,
+  isClearing,
+  jwtPayload,
+  type RecordedRequest,
+  recordingOrigin,
+} from "./helpers/index.js";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** test/setup/recording-origin.ts: a core emulator reserved for this file. */
-    frontDoorCoreUrl: string;
-  }
-}
-
-/** What the recording origin (test/setup/recording-origin.ts) stores per request. */
-interface RecordedRequest {
-  method: string;
-  /** Raw request target as received (path + query). */
-  url: string;
-  /** Node's lower-cased header object. */
-  headers: Record<string, string | string[] | undefined>;
-  rawHeaders: string[];
-  body: string;
-}
-
-const originUrl = inject("originUrl");
+const origin = recordingOrigin(inject("originUrl"));
+const originUrl = origin.url;
 // A core emulator reserved for this file: its failure modes must not leak into test files running in parallel.
-const coreUrl = inject("frontDoorCoreUrl");
-const kv = (env as unknown as { SUPERTOKENS_JWKS: KVNamespace }).SUPERTOKENS_JWKS;
+const { url: coreUrl, emu, mint, countOf: coreCount } = emulatorClient(inject("frontDoorCoreUrl"));
 const FRONT = "http://front.test";
 const originHost = new URL(originUrl).host;
 
@@ -49,22 +42,8 @@ function frontDoor(vars: Vars = {}, opts: { kv?: boolean } = {}) {
 }
 type Door = ReturnType<typeof frontDoor>;
 
-// ---------------------------------------------------------------- emulator / origin control
-async function emu<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${coreUrl}/__emu/${path}`, {
-    method: body === undefined && path === "stats" ? "GET" : "POST",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`emulator ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-const mint = async (opts: Record<string, unknown>) => (await emu<{ token: string }>("mint", opts)).token;
-async function coreCount(key: string): Promise<number> {
-  return (await emu<{ counts: Record<string, number> }>("stats")).counts[key] ?? 0;
-}
-async function originRequests(): Promise<RecordedRequest[]> {
-  return (await fetch(`${originUrl}/__origin/requests`)).json();
-}
+// ---------------------------------------------------------------- origin
+const originRequests = origin.requests;
 async function onlyOriginRequest(): Promise<RecordedRequest> {
   const all = await originRequests();
   expect(all).toHaveLength(1);
@@ -74,13 +53,6 @@ const header = (r: RecordedRequest, name: string) => r.headers[name] as string |
 /** Every header the origin received whose name is x-supertokens-* / x_supertokens_* (any spelling). */
 const stHeaders = (r: RecordedRequest) =>
   Object.fromEntries(Object.entries(r.headers).filter(([k]) => k.replace(/_/g, "-").startsWith("x-supertokens-")));
-
-function decodeBase64UrlJson(s: string): Record<string, unknown> {
-  const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
-  const bytes = Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-  return JSON.parse(new TextDecoder().decode(bytes));
-}
-const jwtPayload = (token: string) => decodeBase64UrlJson(token.split(".")[1]!);
 
 /** The five identity headers the origin must get for `userId`, checked against the access token it came from. */
 function expectIdentity(r: RecordedRequest, userId: string, accessToken?: string) {
@@ -124,15 +96,13 @@ async function signInHeader(door: Door, userId = "u1"): Promise<{ access: string
 const accessFromJar = (jar: Record<string, string>) => decodeURIComponent(jar.sAccessToken!);
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** A Set-Cookie line clearing a cookie (epoch expiry). */
-const isClearing = (line: string) => /Expires=Thu, 01 Jan 1970/.test(line);
 function expectNothingCleared(res: Response) {
   expect(res.headers.getSetCookie().filter(isClearing)).toEqual([]);
   expect(res.headers.get("front-token")).not.toBe("remove");
 }
 
 beforeEach(async () => {
-  await fetch(`${originUrl}/__origin/reset`, { method: "POST" });
+  await origin.reset();
 });
 afterEach(async () => {
   await emu("failure", { mode: null });
@@ -392,7 +362,7 @@ describe("no valid session: the SDK's answer, and the origin receives nothing", 
 describe("hostile requests: a protocol answer, never a 500, and nothing reaches the origin", () => {
   const door = frontDoor();
   const junk = (n: number) => "j".repeat(n);
-  const b64url = (o: unknown) => btoa(JSON.stringify(o)).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  const b64url = encodeBase64UrlJson;
 
   const cases: [name: string, message: string, init: () => Promise<RequestInit>][] = [
     ["malformed percent-escape in sAccessToken", "unauthorised", async () => ({ headers: { cookie: "sAccessToken=%E0%A4%A" } })],
@@ -545,7 +515,7 @@ describe("PUBLIC_PATHS (exact paths, or prefixes ending in *)", () => {
     const r = await onlyOriginRequest();
     expect([r.method, r.url]).toEqual(["OPTIONS", "/api/private"]);
     expect(stHeaders(r)).toEqual({});
-    await fetch(`${originUrl}/__origin/reset`, { method: "POST" });
+    await origin.reset();
     for (const headers of [{ origin: "https://app.example" }, { "access-control-request-method": "POST" }, {}] as Record<string, string>[]) {
       expect((await door("/api/private", { method: "OPTIONS", headers })).status).toBe(401);
     }
@@ -671,7 +641,7 @@ describe("refresh, promotion and sign-out through the front door", () => {
     expect(promotedCookies).toHaveLength(2); // the origin's own cookie, then the renewed access token
     expect(promotedCookies[0]).toBe("origin-cookie=1; Path=/");
     expect(promotedCookies[1]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/;/);
-    const front = JSON.parse(atob(promoted.headers.get("front-token")!));
+    const front = frontTokenOf(promoted);
     expect(front.uid).toBe("u-rot");
     expect(promoted.headers.get("cache-control")).toBe("private, no-store");
     expect(promoted.headers.get("x-origin")).toBe("1");
@@ -825,7 +795,7 @@ describe("core outage: cached JWKS keeps verification working; refresh and sign-
     const refreshedJar = { ...jar };
     cookieJar(await door("/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } }), refreshedJar);
     expect((await door("/api/warm", { headers: { cookie: cookieHeader(jar) } })).status).toBe(200); // JWKS warm
-    await fetch(`${originUrl}/__origin/reset`, { method: "POST" });
+    await origin.reset();
 
     await emu("failure", { mode });
     const ok = await door("/api/me", { headers: { cookie: cookieHeader(jar) } });

@@ -1,39 +1,18 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createSuperTokens, type JwksCacheStore, type SuperTokensConfig } from "../../src/index.js";
-import { coreUrl, emu } from "./helpers/core.js";
+import type { JwksCacheStore } from "../../src/index.js";
+import { KV, accessTokenOf, coreUrl, countingFetch, emu, engine, verify } from "./helpers/index.js";
 
-const KV = (env as unknown as { SUPERTOKENS_JWKS: KVNamespace }).SUPERTOKENS_JWKS;
 let appSeq = 0;
 /** A distinct app path per test gives a distinct KV key, so tests never share a cached key set. */
 const freshApp = () => `${coreUrl()}/appid-jwks${Date.now().toString(36)}${appSeq++}`;
 
-function counting(inner: typeof fetch = (r, i) => fetch(r, i)) {
-  const calls: string[] = [];
-  const f: typeof fetch = (input, init) => {
-    calls.push(String(input instanceof Request ? input.url : input));
-    return inner(input, init);
-  };
-  return { fetch: f, jwksCalls: () => calls.filter((u) => u.endsWith("/.well-known/jwks.json")).length, calls };
-}
-
-async function session(userId = "u-jwks") {
-  const s = await emu<{ accessToken: { token: string } }>("session", { userId });
-  return s.accessToken.token;
-}
-
-function engine(connectionURI: string, extra: Partial<SuperTokensConfig> = {}) {
-  return createSuperTokens({ connectionURI, appInfo: { apiDomain: "https://api.example.com" }, ...extra });
-}
-
-const verify = (st: ReturnType<typeof engine>, token: string) =>
-  st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+const session = (userId = "u-jwks") => accessTokenOf(userId);
 
 describe("JWKS cache: memory + Workers KV", () => {
   it("a cold isolate under 100 concurrent requests fetches the JWKS exactly once", async () => {
     const token = await session();
-    const c = counting();
-    const st = engine(freshApp(), { jwksCache: KV, fetch: c.fetch });
+    const c = countingFetch();
+    const st = engine({ connectionURI: freshApp(), jwksCache: KV, fetch: c.fetch });
     const results = await Promise.all(Array.from({ length: 100 }, () => verify(st, token)));
     expect(results.every((r) => r.status === "OK")).toBe(true);
     expect(c.jwksCalls()).toBe(1);
@@ -42,11 +21,11 @@ describe("JWKS cache: memory + Workers KV", () => {
   it("a second isolate over the same KV asks the core for nothing", async () => {
     const app = freshApp();
     const token = await session();
-    const first = counting();
-    expect((await verify(engine(app, { jwksCache: KV, fetch: first.fetch }), token)).status).toBe("OK");
+    const first = countingFetch();
+    expect((await verify(engine({ connectionURI: app, jwksCache: KV, fetch: first.fetch }), token)).status).toBe("OK");
     expect(first.jwksCalls()).toBe(1);
-    const second = counting();
-    const results = await Promise.all(Array.from({ length: 20 }, () => verify(engine(app, { jwksCache: KV, fetch: second.fetch }), token)));
+    const second = countingFetch();
+    const results = await Promise.all(Array.from({ length: 20 }, () => verify(engine({ connectionURI: app, jwksCache: KV, fetch: second.fetch }), token)));
     expect(results.every((r) => r.status === "OK")).toBe(true);
     expect(second.calls).toEqual([]);
   });
@@ -61,7 +40,7 @@ describe("JWKS cache: memory + Workers KV", () => {
       },
     };
     const token = await session();
-    const st = engine(freshApp(), { jwksCache: spy, jwksRefreshIntervalSec: 3600 });
+    const st = engine({ connectionURI: freshApp(), jwksCache: spy, jwksRefreshIntervalSec: 3600 });
     expect((await verify(st, token)).status).toBe("OK");
     expect(puts).toHaveLength(1);
     expect(puts[0]!.ttl).toBe(3600);
@@ -74,7 +53,7 @@ describe("JWKS cache: memory + Workers KV", () => {
   it("KV's 60 s minimum TTL is respected for short intervals", async () => {
     const ttls: (number | undefined)[] = [];
     const store: JwksCacheStore = { get: async () => null, put: async (_k, _v, o) => void ttls.push(o?.expirationTtl) };
-    const st = engine(freshApp(), { jwksCache: store, jwksRefreshIntervalSec: 20 });
+    const st = engine({ connectionURI: freshApp(), jwksCache: store, jwksRefreshIntervalSec: 20 });
     expect((await verify(st, await session())).status).toBe("OK");
     expect(ttls).toEqual([60]);
   });
@@ -88,22 +67,22 @@ describe("JWKS cache: memory + Workers KV", () => {
         throw new Error("KV PUT failed");
       },
     };
-    const c = counting();
-    const st = engine(freshApp(), { jwksCache: broken, fetch: c.fetch });
+    const c = countingFetch();
+    const st = engine({ connectionURI: freshApp(), jwksCache: broken, fetch: c.fetch });
     expect((await verify(st, await session())).status).toBe("OK");
     expect(c.jwksCalls()).toBe(1);
   });
 
   it("a KV holding garbage is ignored", async () => {
     const store: JwksCacheStore = { get: async () => '{"fetchedAt":1,"keys":"nope"}', put: async () => {} };
-    const st = engine(freshApp(), { jwksCache: store });
+    const st = engine({ connectionURI: freshApp(), jwksCache: store });
     expect((await verify(st, await session())).status).toBe("OK");
   });
 
   it("an unknown-kid storm costs at most one refetch per cooldown window", async () => {
     let now = Date.now();
-    const c = counting();
-    const st = engine(freshApp(), { fetch: c.fetch, jwksCooldownMs: 10_000, now: () => now });
+    const c = countingFetch();
+    const st = engine({ connectionURI: freshApp(), fetch: c.fetch, jwksCooldownMs: 10_000, now: () => now });
     expect((await verify(st, await session())).status).toBe("OK");
     const forged = await Promise.all(
       Array.from({ length: 50 }, (_, i) => emu<{ token: string }>("mint", { kid: `d-${1000 + i}`, key: "orphan" })),
@@ -121,16 +100,16 @@ describe("JWKS cache: memory + Workers KV", () => {
 
   it("a rotated key is picked up by the unknown-kid refetch and written back to KV", async () => {
     const app = freshApp();
-    const c = counting();
-    const st = engine(app, { jwksCache: KV, fetch: c.fetch, jwksCooldownMs: 0 });
+    const c = countingFetch();
+    const st = engine({ connectionURI: app, jwksCache: KV, fetch: c.fetch, jwksCooldownMs: 0 });
     expect((await verify(st, await session())).status).toBe("OK");
     await emu("rotate");
     const token = await session("after-rotation");
     expect((await verify(st, token)).status).toBe("OK");
     expect(c.jwksCalls()).toBe(2);
     // A new isolate now finds the rotated set in KV and needs no core call.
-    const fresh = counting();
-    expect((await verify(engine(app, { jwksCache: KV, fetch: fresh.fetch }), token)).status).toBe("OK");
+    const fresh = countingFetch();
+    expect((await verify(engine({ connectionURI: app, jwksCache: KV, fetch: fresh.fetch }), token)).status).toBe("OK");
     expect(fresh.calls).toEqual([]);
   });
 
@@ -143,7 +122,7 @@ describe("JWKS cache: memory + Workers KV", () => {
       }
       return fetch(input, init);
     };
-    const st = engine(freshApp(), { fetch: hanging, coreTimeoutMs: 30_000 });
+    const st = engine({ connectionURI: freshApp(), fetch: hanging, coreTimeoutMs: 30_000 });
     const token = await session();
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 10 }, () => verify(st, token)));
@@ -152,11 +131,11 @@ describe("JWKS cache: memory + Workers KV", () => {
   });
 
   it("a JWKS answer slower than the join deadline costs one fetch, not two (the owner waits for its own load)", async () => {
-    const slow = counting(async (input, init) => {
+    const slow = countingFetch(async (input, init) => {
       if (String(input).endsWith("/.well-known/jwks.json")) await new Promise((r) => setTimeout(r, 1_500));
       return fetch(input, init);
     });
-    const st = engine(freshApp(), { fetch: slow.fetch });
+    const st = engine({ connectionURI: freshApp(), fetch: slow.fetch });
     expect((await verify(st, await session())).status).toBe("OK");
     expect(slow.jwksCalls()).toBe(1);
   });
@@ -165,7 +144,7 @@ describe("JWKS cache: memory + Workers KV", () => {
     let now = Date.now();
     let down = false;
     const f: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError("connection refused")) : fetch(input, init));
-    const st = engine(freshApp(), { fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
+    const st = engine({ connectionURI: freshApp(), fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
     const token = await session();
     expect((await verify(st, token)).status).toBe("OK");
     down = true;
@@ -173,7 +152,7 @@ describe("JWKS cache: memory + Workers KV", () => {
     // The token itself is still valid for an hour from its iat.
     expect((await verify(st, token)).status).toBe("OK");
 
-    const cold = engine(freshApp(), { fetch: f });
+    const cold = engine({ connectionURI: freshApp(), fetch: f });
     const r = await verify(cold, token);
     expect(r.status).toBe("CORE_UNAVAILABLE");
     if (r.status === "CORE_UNAVAILABLE") expect(r.error.code).toBe("ERR_JWKS_UNAVAILABLE");
@@ -195,7 +174,7 @@ describe("JWKS answers the core should never send", () => {
   for (const [name, body] of bodies) {
     it(`${name}: a typed CORE_UNAVAILABLE, never an exception`, async () => {
       const f: typeof fetch = (input, init) => (String(input).endsWith("/.well-known/jwks.json") ? Promise.resolve(body()) : fetch(input, init));
-      const st = engine(freshApp(), { fetch: f });
+      const st = engine({ connectionURI: freshApp(), fetch: f });
       const r = await verify(st, await session());
       expect(r.status).toBe("CORE_UNAVAILABLE");
       if (r.status === "CORE_UNAVAILABLE") expect(r.error.code).toBe("ERR_JWKS_UNAVAILABLE");
@@ -207,7 +186,7 @@ describe("JWKS answers the core should never send", () => {
     let now = Date.now();
     const f: typeof fetch = (input, init) =>
       bad && String(input).endsWith("/.well-known/jwks.json") ? Promise.resolve(new Response('{"keys":[]}')) : fetch(input, init);
-    const st = engine(freshApp(), { fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
+    const st = engine({ connectionURI: freshApp(), fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
     const token = await session();
     expect((await verify(st, token)).status).toBe("OK");
     bad = true;
@@ -219,8 +198,8 @@ describe("JWKS answers the core should never send", () => {
 describe("clock steps", () => {
   it("a clock that steps backwards neither freezes the key set nor blocks the unknown-kid refetch", async () => {
     let now = Date.now();
-    const c = counting();
-    const st = engine(freshApp(), { fetch: c.fetch, now: () => now, jwksCooldownMs: 500 });
+    const c = countingFetch();
+    const st = engine({ connectionURI: freshApp(), fetch: c.fetch, now: () => now, jwksCooldownMs: 500 });
     expect((await verify(st, await session())).status).toBe("OK");
     await emu("rotate");
     now -= 3_600_000; // NTP step back by an hour

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSuperTokens, type SuperTokensConfig } from "../../src/index.js";
+import { createSuperTokens, type SuperTokensConfig, type SuperTokensEdge } from "../../src/index.js";
 import {
   getForwardedIdentity,
   getSSRSession,
@@ -7,17 +7,14 @@ import {
   sessionMiddleware,
   withSession,
 } from "../../src/next/index.js";
-import { cookieHeader, cookieJar, coreUrl, mint } from "./helpers/core.js";
+import { cookieHeader, cookieSession, encodeBase64UrlJson, engineConfig, mint } from "./helpers/index.js";
 
 const site = "https://app.example.com";
-const config = (): SuperTokensConfig => ({ connectionURI: coreUrl(), appInfo: { apiDomain: site, apiBasePath: "/api/auth" } });
+const config = (): SuperTokensConfig => engineConfig({ appInfo: { apiDomain: site, apiBasePath: "/api/auth" } });
 const st = () => createSuperTokens(config());
 const html = { accept: "text/html,application/xhtml+xml", "sec-fetch-dest": "document" };
 
-async function signedInCookies(engine: ReturnType<typeof st>, userId = "next-user") {
-  const created = await engine.createNewSession(new Request(`${site}/login`, { headers: { "st-auth-mode": "cookie" } }), "public", userId);
-  return cookieHeader(cookieJar(created.applyTo(new Response(""))));
-}
+const signedInCookies = async (engine: SuperTokensEdge, userId = "next-user") => cookieHeader(await cookieSession(engine, userId, site));
 
 /** The request headers a `sessionMiddleware` continue-response hands to the app. */
 function forwarded(res: Response): Headers {
@@ -188,8 +185,7 @@ describe("Next.js adapters (no `next` import)", () => {
   });
 
   it("getForwardedIdentity: decodes the percent-encoded ids and the base64url JSON payload; undefined when absent or malformed", () => {
-    const bytes = new TextEncoder().encode(JSON.stringify({ sub: "ü", role: "admin" }));
-    const payload = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const payload = encodeBase64UrlJson({ sub: "ü", role: "admin" });
     const headers = new Headers({
       "x-supertokens-user-id": "j%C3%BCrgen%25x",
       "x-supertokens-recipe-user-id": "r%201",

@@ -1,19 +1,11 @@
-import { env } from "cloudflare:workers";
-import { describe, expect, inject, it } from "vitest";
-import { createSuperTokens } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { KV, accessTokenOf, engine, verify } from "./helpers/index.js";
 
 describe("smoke", () => {
   it("verifies a token minted by the emulator, inside workerd", async () => {
-    const coreUrl = inject("coreUrl");
-    const created = await (
-      await fetch(`${coreUrl}/__emu/session`, { method: "POST", body: JSON.stringify({ userId: "u1" }) })
-    ).json<{ accessToken: { token: string } }>();
-    const st = createSuperTokens({
-      connectionURI: coreUrl,
-      appInfo: { apiDomain: "https://api.example.com" },
-      jwksCache: (env as unknown as { SUPERTOKENS_JWKS: KVNamespace }).SUPERTOKENS_JWKS,
-    });
-    const r = await st.getSessionWithoutRequestResponse(created.accessToken.token, undefined, { antiCsrfCheck: false });
+    const token = await accessTokenOf("u1");
+    const st = engine({ jwksCache: KV });
+    const r = await verify(st, token);
     expect(r.status).toBe("OK");
     if (r.status === "OK") expect(r.session.getUserId()).toBe("u1");
   });

@@ -31,7 +31,7 @@ import { createSuperTokens, type SuperTokensEdge } from "../../src/index.js";
 import { JwksManager, validateJwks } from "../../src/jwks/cache.js";
 import { LATEST_VERSION, MAX_TOKEN_LENGTH, parseAccessToken } from "../../src/token/parse.js";
 import { type VerifyKey, verifySignature } from "../../src/token/verify.js";
-import { coreUrl, emu } from "./helpers/core.js";
+import { coreUrl, emu } from "./helpers/index.js";
 
 // ================================================================== verdicts
 

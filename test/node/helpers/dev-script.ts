@@ -2,10 +2,12 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type EmulatorClient, emulatorClient } from "../../emulator/client.js";
 
 // `npm start` (scripts/dev.mjs) on free ports, for tests that drive the front door like a user.
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+/** The repository's root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -24,6 +26,8 @@ export interface DevScript {
   front: string;
   /** The core emulator */
   core: string;
+  /** Its control API (`/__emu/*`). */
+  emulator: EmulatorClient;
   output(): string;
   stop(): Promise<void>;
 }
@@ -60,5 +64,6 @@ export async function startDevScript(env: Record<string, string> = {}): Promise<
     await stop();
     throw new Error(`scripts/dev.mjs did not become ready:\n${out}`);
   }
-  return { front, core: `http://127.0.0.1:${corePort}`, output: () => out, stop };
+  const core = `http://127.0.0.1:${corePort}`;
+  return { front, core, emulator: emulatorClient(core), output: () => out, stop };
 }
