@@ -141,10 +141,30 @@ function fail(message: string): never {
   throw new TypeError(`supertokens-edge: ${message}`);
 }
 
-const show = (v: unknown) => (typeof v === "function" ? "a function" : JSON.stringify(v) ?? String(v));
+/** A value for an error message: short, never throwing (BigInt, cycles), NaN as NaN. */
+function show(v: unknown): string {
+  if (typeof v === "function") return "a function";
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" || v === undefined || v === null) {
+    return typeof v === "bigint" ? `${v}n` : String(v);
+  }
+  if (typeof v === "object" && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype) {
+    return `a ${(v as object).constructor?.name ?? "object"} object`;
+  }
+  try {
+    const text = JSON.stringify(v);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  } catch {
+    return `a ${typeof v}`;
+  }
+}
+
+/** Options whose values are secrets: named in messages, never shown. */
+const SECRET = new Set(["apiKey"]);
 
 function optionalOf<T>(value: T | undefined, what: string, type: "string" | "boolean" | "function"): T | undefined {
-  if (value !== undefined && typeof value !== type) fail(`${what} must be a ${type}, got ${show(value)}`);
+  if (value !== undefined && typeof value !== type) {
+    fail(`${what} must be a ${type}, got ${SECRET.has(what) ? `a ${Array.isArray(value) ? "array" : typeof value}` : show(value)}`);
+  }
   return value;
 }
 
@@ -156,12 +176,14 @@ function numberIn(value: unknown, what: string, min: number, max: number, intege
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[]): T | undefined {
+function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[], caseInsensitive = false): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    fail(`${what} must be ${allowed.map((a) => `"${a}"`).join(", ")}, got ${show(value)}`);
+  const v = caseInsensitive && typeof value === "string" ? value.toLowerCase() : value;
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+    const list = allowed.map((a) => `"${a}"`);
+    fail(`${what} must be one of ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}, got ${show(value)}`);
   }
-  return value as T;
+  return v as T;
 }
 
 /** `api.example.com` → `https://api.example.com`; keeps only scheme, host and port (as supertokens-node). */
@@ -230,6 +252,10 @@ function parseHosts(connectionURI: unknown): ResolvedConfig["hosts"] {
 // two labels, three under common ccTLD second levels, and the hosting suffixes edge apps live on.
 const SECOND_LEVELS = new Set(["co", "com", "net", "org", "ac", "gov", "edu", "or", "ne", "go", "ltd", "plc", "sch"]);
 const PRIVATE_SUFFIXES = [
+  "a.run.app",
+  "azurestaticapps.net",
+  "amplifyapp.com",
+  "cloudfunctions.net",
   "workers.dev",
   "pages.dev",
   "vercel.app",
@@ -251,6 +277,8 @@ const PRIVATE_SUFFIXES = [
 export function siteOf(origin: string): string {
   const hostname = new URL(origin).hostname.toLowerCase();
   if (isLocalHostname(hostname)) return "localhost";
+  // Every AWS service host is its own site (the public-suffix list has one entry per service and region).
+  if (hostname.endsWith(".amazonaws.com")) return hostname;
   for (const suffix of PRIVATE_SUFFIXES) {
     if (hostname.endsWith(`.${suffix}`)) {
       const rest = hostname.slice(0, -suffix.length - 1).split(".");
@@ -280,7 +308,8 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
   const apiGatewayPath = normalisePath(appInfo.apiGatewayPath ?? "", "appInfo.apiGatewayPath");
 
   const antiCsrf = oneOf(input.antiCsrf, "antiCsrf", ["VIA_TOKEN", "VIA_CUSTOM_HEADER", "NONE"] as const);
-  const sameSite = oneOf(input.cookieSameSite, "cookieSameSite", ["strict", "lax", "none"] as const);
+  // Case-insensitive, as supertokens-node (`"Lax"` works).
+  const sameSite = oneOf(input.cookieSameSite, "cookieSameSite", ["strict", "lax", "none"] as const, true);
   const jwksRefreshIntervalSec = numberIn(
     input.jwksRefreshIntervalSec ?? DEFAULTS.jwksRefreshIntervalSec,
     "jwksRefreshIntervalSec",
@@ -352,7 +381,7 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
       input.verifiedTokenCacheSize ?? DEFAULTS.verifiedTokenCacheSize,
       "verifiedTokenCacheSize",
       0,
-      Number.MAX_SAFE_INTEGER,
+      Number.POSITIVE_INFINITY,
       true,
     ),
     sessionExpiredStatusCode,

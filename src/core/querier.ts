@@ -61,15 +61,17 @@ export class Querier {
     if (emit === undefined) return this.attempt(method, path, body, undefined);
     const start = this.opts.now();
     const seen: { status?: number } = {};
+    let json: CoreJson;
     try {
-      const json = await this.attempt(method, path, body, seen);
-      emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start });
-      return json;
+      json = await this.attempt(method, path, body, seen);
     } catch (e) {
       const error = (e as EdgeError).code;
       emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start, error });
       throw e;
     }
+    // Outside the try: a listener that throws must not be handed a second, false event.
+    emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start });
+    return json;
   }
 
   private async attempt(method: string, path: string, body: unknown, seen: { status?: number } | undefined): Promise<CoreJson> {

@@ -1,9 +1,9 @@
 import type { TokenTransferMethod } from "../config.js";
 import { antiCsrfMode } from "../session/anti-csrf.js";
-import type { EngineContext } from "../session/context.js";
+import { decided, type EngineContext } from "../session/context.js";
 import { refreshSession } from "../session/refresh.js";
 import { revokeSession } from "../session/revoke.js";
-import { unauthorised } from "../session/outcomes.js";
+import { type Unauthorised, unauthorised } from "../session/outcomes.js";
 import { isSuperTokensEdgeError } from "../errors.js";
 import { failureResponse, jsonResponse } from "./answers.js";
 import { countCookie, getCookie } from "./cookies.js";
@@ -19,6 +19,11 @@ import {
   SessionHeaders,
   TRANSFER_METHODS,
 } from "./transfer.js";
+
+/** A refusal the refresh API decides before the engine is asked (the engine reports its own decisions). */
+function refused<T extends Unauthorised>(ctx: EngineContext, failure: T): T {
+  return ctx.emit === undefined ? failure : decided(ctx, "refreshSession", ctx.config.now(), failure);
+}
 
 const DUPLICATE_COOKIES_CLEARED =
   "The request contains multiple session cookies. We are clearing the cookie from olderCookieDomain. Session will be refreshed in the next refresh call.";
@@ -65,13 +70,13 @@ export async function refreshSessionInRequest(ctx: EngineContext, req: Request):
   else if (allows(allowed, "cookie") && found.cookie) method = "cookie";
   else {
     if (hasLegacy) headers.clearLegacyCookie();
-    return failureResponse(config, unauthorised("no-token", "Refresh token not found", true), headers);
+    return failureResponse(config, refused(ctx, unauthorised("no-token", "Refresh token not found", true)), headers);
   }
 
   let disableAntiCsrf = method === "header";
   if (antiCsrfMode(config) === "VIA_CUSTOM_HEADER" && !disableAntiCsrf) {
     if (req.headers.get("rid") === null) {
-      return failureResponse(config, unauthorised("anti-csrf", "anti-csrf check failed", true), headers);
+      return failureResponse(config, refused(ctx, unauthorised("anti-csrf", "anti-csrf check failed", true)), headers);
     }
     disableAntiCsrf = true;
   }

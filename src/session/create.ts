@@ -9,7 +9,8 @@ import { type Session, sessionFromCoreTokens } from "./session.js";
 /**
  * Session creation (supertokens-node `createNewSessionWithoutRequestResponse`): the values of
  * `claimsAddedOnCreate` go into the payload, protected claims are dropped, `iss` is `apiDomain + apiBasePath`.
- * No account-linking lookup (`GET /user/id`) at the edge: the session's user id is the recipe user id.
+ * The core resolves a linked account's primary user itself; `GET /user/id` is asked only when claims need the
+ * primary user (session/claim-validation.ts).
  * Throws the core errors of errors.ts on I/O.
  */
 export async function createNewSession(

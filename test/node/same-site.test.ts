@@ -67,18 +67,18 @@ describe("default SameSite and anti-CSRF: ours = supertokens-node's", () => {
     expect(ourDefaults(api, website), "ours").toEqual(expected);
   });
 
-  // BUG (src/config.ts siteOf): hosting suffixes missing from PRIVATE_SUFFIXES make two different sites one, so
+  // Was a bug (src/config.ts siteOf): hosting suffixes missing from PRIVATE_SUFFIXES make two different sites one, so
   // the default is SameSite=Lax (and no anti-CSRF) where the browser sees a cross-site request and withholds the
   // cookies: an S3 website calling API Gateway, two Cloud Run services, two Azure Static Web Apps.
   const sdkSaysCrossSite: [api: string, website: string][] = [
     ["https://abc123.execute-api.us-east-1.amazonaws.com", "https://bucket.s3-website-us-east-1.amazonaws.com"],
     ["https://api-abc-uc.a.run.app", "https://web-abc-uc.a.run.app"],
     ["https://api-x.azurestaticapps.net", "https://web-x.azurestaticapps.net"],
-    // BUG (src/hosts.ts isLocalHostname, used by siteOf): `*.localhost` counts as `localhost`, but for
+    // Was a bug (src/hosts.ts isLocalHostname, used by siteOf): `*.localhost` counts as `localhost`, but for
     // supertokens-node (and the browser's public-suffix rule) `api.localhost` is its own site.
     ["http://api.localhost:3001", "http://localhost:3000"],
   ];
-  it.fails.each(sdkSaysCrossSite)("%s + %s: cross-site for supertokens-node, so for us too", (api, website) => {
+  it.each(sdkSaysCrossSite)("%s + %s: cross-site for supertokens-node, so for us too", (api, website) => {
     expect(sdkDefaults(api, website), "supertokens-node").toEqual(NONE);
     expect(ourDefaults(api, website), "ours").toEqual(NONE);
   });
