@@ -53,7 +53,9 @@ if (badEnv.length > 0) await die(badEnv.join("; "));
 
 const [major] = process.versions.node.split(".").map(Number);
 if (major < 22) {
-  await die(`Node ${process.versions.node}: wrangler needs Node >= 22. Run \`npm run bench:load\` (the project's Node 22 comes first on PATH).`);
+  await die(
+    `Node ${process.versions.node}: wrangler needs Node >= 22. Run \`npm run bench:load\` (the project's Node 22 comes first on PATH).`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -91,10 +93,7 @@ async function stop(code) {
   stopping = true;
   try {
     await stopWrangler();
-    await Promise.race([
-      Promise.allSettled([emu?.close(), origin?.close()]),
-      new Promise((r) => setTimeout(r, 3000)),
-    ]);
+    await Promise.race([Promise.allSettled([emu?.close(), origin?.close()]), new Promise((r) => setTimeout(r, 3000))]);
     if (persistDir) rmSync(persistDir, { recursive: true, force: true });
   } finally {
     process.exit(code);
@@ -178,7 +177,9 @@ async function makeClient(base) {
         const req = http.request({ host: u.hostname, port: u.port, method, path, headers, agent }, (res) => {
           const chunks = [];
           res.on("data", (c) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString() }),
+          );
           res.on("error", reject);
         });
         req.on("error", reject);
@@ -262,8 +263,11 @@ function groupProcesses(pgid) {
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
       const role =
-        comm === "workerd" ? (cmdline.includes("--inspector-addr") ? "workerd (Worker)" : "workerd (wrangler proxy)")
-        : "wrangler (Node, esbuild)";
+        comm === "workerd"
+          ? cmdline.includes("--inspector-addr")
+            ? "workerd (Worker)"
+            : "workerd (wrangler proxy)"
+          : "wrangler (Node, esbuild)";
       out.push({ pid, role });
     } catch {}
   }
@@ -300,9 +304,19 @@ const vars = {
   DEMO_SIGN_IN: "true",
 };
 const args = [
-  "dev", "--config", join(root, "bench", "wrangler.load.toml"),
-  "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
-  "--persist-to", persistDir, "--log-level", "warn",
+  "dev",
+  "--config",
+  join(root, "bench", "wrangler.load.toml"),
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  String(port),
+  "--inspector-port",
+  String(inspectorPort),
+  "--persist-to",
+  persistDir,
+  "--log-level",
+  "warn",
   ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
 ];
 wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {
@@ -323,7 +337,9 @@ const keepLog = (d) => {
 };
 wrangler.stdout.on("data", keepLog);
 wrangler.stderr.on("data", keepLog);
-wrangler.on("error", (e) => die(`cannot start wrangler (${join(root, "node_modules", ".bin", "wrangler")}): ${e.message}; run npm install`));
+wrangler.on("error", (e) =>
+  die(`cannot start wrangler (${join(root, "node_modules", ".bin", "wrangler")}): ${e.message}; run npm install`),
+);
 wrangler.on("exit", (code, signal) => {
   wranglerExited = true;
   if (!stopping) die(`wrangler dev exited early (code ${code}, signal ${signal})`);
@@ -346,14 +362,18 @@ async function kvCounts() {
     } catch (e) {
       lastError = e;
     }
-    if (Date.now() > deadline) await die(`the front door did not answer on ${front} within ${START_TIMEOUT_MS / 1000} s (${lastError?.cause?.code ?? lastError?.message})`);
+    if (Date.now() > deadline)
+      await die(
+        `the front door did not answer on ${front} within ${START_TIMEOUT_MS / 1000} s (${lastError?.cause?.code ?? lastError?.message})`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 const startupMs = performance.now() - t0;
 
 const client = await makeClient(front);
-const req = (method, path, headers, body) => withTimeout(client.request(method, path, headers, body), 10_000, `${method} ${path}`);
+const req = (method, path, headers, body) =>
+  withTimeout(client.request(method, path, headers, body), 10_000, `${method} ${path}`);
 
 // Sign-in phase: N sessions through the front door, cookies kept.
 const PROTECTED = "/private/page";
@@ -361,11 +381,17 @@ const PUBLIC = "/public/page";
 const beforeSignIn = copy(emu.stats.counts);
 const cookies = [];
 for (let i = 0; i < SESSIONS; i++) {
-  const r = await req("POST", "/auth/demo/signin", { "content-type": "application/json", "st-auth-mode": "cookie" }, JSON.stringify({ userId: `u${i}` }));
+  const r = await req(
+    "POST",
+    "/auth/demo/signin",
+    { "content-type": "application/json", "st-auth-mode": "cookie" },
+    JSON.stringify({ userId: `u${i}` }),
+  );
   if (r.status !== 200) await die(`POST /auth/demo/signin answered ${r.status}: ${r.text.slice(0, 300)}`);
   const sc = r.headers["set-cookie"];
   const cookie = cookieFor(Array.isArray(sc) ? sc : sc ? [sc] : [], PROTECTED);
-  if (!cookie.includes("sAccessToken=")) await die(`sign-in set no sAccessToken cookie for ${PROTECTED}: ${JSON.stringify(sc)}`);
+  if (!cookie.includes("sAccessToken="))
+    await die(`sign-in set no sAccessToken cookie for ${PROTECTED}: ${JSON.stringify(sc)}`);
   cookies.push(cookie);
 }
 const signInCalls = diff(emu.stats.counts, beforeSignIn);
@@ -421,7 +447,8 @@ const kvBeforeWarm = await kvCounts();
 const beforeWarm = copy(emu.stats.counts);
 for (const name of Object.keys(cases)) {
   const w = await run(name, WARMUP_REQUESTS, 10_000);
-  if (w.errors > 0) await die(`warm-up of the ${name} case: ${w.errors} of ${w.requests} failed, first: ${w.firstError}`);
+  if (w.errors > 0)
+    await die(`warm-up of the ${name} case: ${w.errors} of ${w.requests} failed, first: ${w.firstError}`);
 }
 const afterWarm = copy(emu.stats.counts);
 const warmCalls = diff(afterWarm, beforeWarm);
@@ -430,7 +457,8 @@ const kvAfterWarm = await kvCounts();
 // Measured phase: SLICES slices per case, alternating, each bounded by its share of requests and time.
 const seenBefore = copy(origin.seen);
 const totals = {};
-for (const name of Object.keys(cases)) totals[name] = { requests: 0, ms: 0, errors: 0, firstError: undefined, latencies: [], cpu: {} };
+for (const name of Object.keys(cases))
+  totals[name] = { requests: 0, ms: 0, errors: 0, firstError: undefined, latencies: [], cpu: {} };
 const procs = groupProcesses(wrangler.pid);
 for (let s = 0; s < SLICES; s++) {
   const names = Object.keys(cases);
@@ -466,9 +494,17 @@ const kvSteady = diff(kvAfter.counts, kvAfterWarm.counts);
 const kvWarm = diff(kvAfterWarm.counts, kvBeforeWarm.counts);
 const reads = (c) => (c.get ?? 0) + (c.getWithMetadata ?? 0) + (c.list ?? 0);
 const callsText = (c) =>
-  Object.keys(c).length === 0 ? "none" : Object.entries(c).map(([k, v]) => `\`${k}\` ${v}`).join(", ");
+  Object.keys(c).length === 0
+    ? "none"
+    : Object.entries(c)
+        .map(([k, v]) => `\`${k}\` ${v}`)
+        .join(", ");
 const perReq = (c, n) =>
-  Object.keys(c).length === 0 ? "0" : Object.entries(c).map(([k, v]) => `\`${k}\` ${(v / n).toFixed(4)}`).join(", ");
+  Object.keys(c).length === 0
+    ? "0"
+    : Object.entries(c)
+        .map(([k, v]) => `\`${k}\` ${(v / n).toFixed(4)}`)
+        .join(", ");
 
 const out = [];
 out.push(`## Front door under load (wrangler dev, 127.0.0.1)`);
@@ -482,7 +518,9 @@ out.push("");
 out.push("| case | requests | errors | requests/s | p50 ms | p99 ms |");
 out.push("|---|---:|---:|---:|---:|---:|");
 for (const r of rows) {
-  out.push(`| ${LABELS[r.name] ?? r.name} | ${fmt(r.t.requests)} | ${r.t.errors} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`);
+  out.push(
+    `| ${LABELS[r.name] ?? r.name} | ${fmt(r.t.requests)} | ${r.t.errors} | ${fmt(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+  );
 }
 out.push("");
 out.push(`| steady state (measured phase, ${fmt(measuredRequests)} requests) | value | target |`);
@@ -491,10 +529,16 @@ out.push(`| requests/s protected ÷ public | **${ratio.toFixed(2)}** | ≥ 0.8 $
 if (procs.length > 0) {
   const total = (r) => sum(r.t.cpu) / r.t.requests;
   const cpuRatio = total(pub) / total(prot);
-  out.push(`| CPU per request, public ÷ protected (all processes; less sensitive to other load) | ${cpuRatio.toFixed(2)} | ≥ 0.8 ${cpuRatio >= 0.8 ? "✓" : "✗"} |`);
+  out.push(
+    `| CPU per request, public ÷ protected (all processes; less sensitive to other load) | ${cpuRatio.toFixed(2)} | ≥ 0.8 ${cpuRatio >= 0.8 ? "✓" : "✗"} |`,
+  );
 }
-out.push(`| core calls per request | ${perReq(steadyCalls, measuredRequests)} | 0 ${sum(steadyCalls) === 0 ? "✓" : "✗"} |`);
-out.push(`| KV reads per request | ${(reads(kvSteady) / measuredRequests).toFixed(4)} | 0 ${reads(kvSteady) === 0 ? "✓" : "✗"} |`);
+out.push(
+  `| core calls per request | ${perReq(steadyCalls, measuredRequests)} | 0 ${sum(steadyCalls) === 0 ? "✓" : "✗"} |`,
+);
+out.push(
+  `| KV reads per request | ${(reads(kvSteady) / measuredRequests).toFixed(4)} | 0 ${reads(kvSteady) === 0 ? "✓" : "✗"} |`,
+);
 out.push("");
 const roles = [...new Set(rows.flatMap((r) => Object.keys(r.t.cpu)))].sort();
 if (procs.length > 0) {
@@ -502,18 +546,25 @@ if (procs.length > 0) {
   out.push(`|---|${roles.map(() => "---:").join("|")}|---:|`);
   for (const r of rows) {
     const per = roles.map((k) => (r.t.cpu[k] ?? 0) / r.t.requests);
-    out.push(`| ${r.name} | ${per.map((v) => v.toFixed(3)).join(" | ")} | ${per.reduce((a, b) => a + b, 0).toFixed(3)} |`);
+    out.push(
+      `| ${r.name} | ${per.map((v) => v.toFixed(3)).join(" | ")} | ${per.reduce((a, b) => a + b, 0).toFixed(3)} |`,
+    );
   }
   out.push("");
 }
 out.push(`Sign-in (${SESSIONS} requests): core ${callsText(signInCalls)}.`);
-out.push(`Warm-up (${fmt(Object.keys(cases).length * WARMUP_REQUESTS)} requests): core ${callsText(warmCalls)}; KV ${callsText(kvWarm)}.`);
+out.push(
+  `Warm-up (${fmt(Object.keys(cases).length * WARMUP_REQUESTS)} requests): core ${callsText(warmCalls)}; KV ${callsText(kvWarm)}.`,
+);
 out.push(`Measured: core ${callsText(steadyCalls)}; KV ${callsText(kvSteady)}.`);
 out.push(
   `Origin saw, in the measured phase: ${fmt(seen.withIdentity ?? 0)} requests with an identity, ${fmt(seen.withoutIdentity ?? 0)} without ` +
     `(expected ${fmt(totals.protected.requests)} and ${fmt(measuredRequests - totals.protected.requests - (totals["reference: Worker answers itself"]?.requests ?? 0))}).`,
 );
-if (isolates.size > 1) out.push(`**Note:** /__bench/kv answered from ${isolates.size} isolates; KV counts are per isolate and may be incomplete.`);
+if (isolates.size > 1)
+  out.push(
+    `**Note:** /__bench/kv answered from ${isolates.size} isolates; KV counts are per isolate and may be incomplete.`,
+  );
 for (const r of rows) if (r.t.errors > 0) out.push(`**${r.name}: ${r.t.errors} errors**, first: ${r.t.firstError}`);
 console.log(out.join("\n"));
 

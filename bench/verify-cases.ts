@@ -49,21 +49,33 @@ export interface Sdk {
 
 export async function runVerifyBench(core: string, sdk: Sdk): Promise<BenchRow[]> {
   const post = async (path: string, body: unknown) =>
-    (await (await fetch(`${core}/__emu/${path}`, { method: "POST", body: JSON.stringify(body) })).json()) as { token: string };
+    (await (await fetch(`${core}/__emu/${path}`, { method: "POST", body: JSON.stringify(body) })).json()) as {
+      token: string;
+    };
   const tokens: string[] = [];
   for (let i = 0; i < DISTINCT; i++) tokens.push((await post("mint", { sub: `user-${i}`, rsub: `user-${i}` })).token);
   const jwks = (await (await fetch(`${core}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
-  const kid = (JSON.parse(atob(tokens[0]!.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
+  const kid = (JSON.parse(atob(tokens[0]!.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string })
+    .kid;
   const jwk = jwks.keys.find((k) => k.kid === kid)!;
-  const rawKey = await crypto.subtle.importKey("jwk", jwk as unknown as JsonWebKey, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
-    "verify",
-  ]);
+  const rawKey = await crypto.subtle.importKey(
+    "jwk",
+    jwk as unknown as JsonWebKey,
+    { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
   const joseKey = await importJWK(jwk, "RS256");
   const enc = new TextEncoder();
 
   const raw = async (t: string) => {
     const dot = t.lastIndexOf(".");
-    const ok = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", rawKey, b64urlToBytes(t.slice(dot + 1)), enc.encode(t.slice(0, dot)));
+    const ok = await crypto.subtle.verify(
+      "RSASSA-PKCS1-v1_5",
+      rawKey,
+      b64urlToBytes(t.slice(dot + 1)),
+      enc.encode(t.slice(0, dot)),
+    );
     if (!ok) throw new Error("raw verify failed");
   };
   const engine = (onEvent?: () => void) => {
@@ -102,7 +114,10 @@ export function report(runtime: string, rows: BenchRow[]): void {
       "",
       `| case (${runtime}, ${DURATION_MS} ms each in ${ROUNDS} interleaved slices, ${DISTINCT} distinct RS256 tokens) | ops/s | × raw |`,
       "|---|---:|---:|",
-      ...rows.map((r) => `| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString("en-US")} | ${(r.opsPerSec / base).toFixed(2)} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString("en-US")} | ${(r.opsPerSec / base).toFixed(2)} |`,
+      ),
       "",
     ].join("\n"),
   );

@@ -60,15 +60,18 @@ for (const file of files) {
     if (from === to) continue;
     const allowed = ALLOWED[from];
     if (allowed === undefined) problems.push(`${file}: layer "${from}" has no rule in scripts/check-layers.mjs`);
-    else if (!allowed.includes("*") && !allowed.includes(to)) problems.push(`${file} → ${target}: "${from}" may not import "${to}"`);
-    else if (!typeOnly && TYPE_ONLY[from]?.includes(to)) problems.push(`${file} → ${target}: "${from}" may import only types from "${to}"`);
+    else if (!allowed.includes("*") && !allowed.includes(to))
+      problems.push(`${file} → ${target}: "${from}" may not import "${to}"`);
+    else if (!typeOnly && TYPE_ONLY[from]?.includes(to))
+      problems.push(`${file} → ${target}: "${from}" may import only types from "${to}"`);
   }
   graph.set(file, edges);
 }
 // hono and next never reach each other (their bundles must not leak into each other), nor anything up into worker.
 for (const [file, edges] of graph) {
   for (const t of edges) {
-    if (layerOf(file) !== "worker" && layerOf(t) === "worker") problems.push(`${file} → ${t}: nothing below worker/ imports it`);
+    if (layerOf(file) !== "worker" && layerOf(t) === "worker")
+      problems.push(`${file} → ${t}: nothing below worker/ imports it`);
   }
 }
 

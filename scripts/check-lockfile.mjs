@@ -31,11 +31,16 @@ for (const name of ["workerd", "miniflare", "wrangler"]) {
       .filter(([key]) => key === `node_modules/${name}` || key.endsWith(`/node_modules/${name}`))
       .map(([, pkg]) => pkg.version),
   );
-  if (versions.size > 1) missing.push(`${name} is locked at ${[...versions].join(" and ")}: align the pins so there is one`);
+  if (versions.size > 1)
+    missing.push(`${name} is locked at ${[...versions].join(" and ")}: align the pins so there is one`);
 }
 if (missing.length > 0) {
   console.error(`package-lock.json is not what npm ci and the tests need:\n  ${missing.join("\n  ")}`);
-  console.error("Regenerate it for every platform: rm -rf node_modules package-lock.json && npm install --package-lock-only");
+  console.error(
+    "Regenerate it for every platform: rm -rf node_modules package-lock.json && npm install --package-lock-only",
+  );
   process.exit(1);
 }
-console.log(`package-lock.json: every optional dependency of ${Object.keys(packages).length} locked packages is locked (npm ci accepts it on any platform)`);
+console.log(
+  `package-lock.json: every optional dependency of ${Object.keys(packages).length} locked packages is locked (npm ci accepts it on any platform)`,
+);

@@ -29,7 +29,8 @@ function identity(req) {
     tenantId: decodeHeader(req.headers["x-supertokens-tenant-id"]),
     sessionHandle: decodeHeader(req.headers["x-supertokens-session-handle"]),
     // base64url JSON, so any UTF-8 survives header transport
-    accessTokenPayload: typeof payload === "string" ? JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) : null,
+    accessTokenPayload:
+      typeof payload === "string" ? JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) : null,
   };
 }
 
@@ -37,7 +38,7 @@ function send(res, status, type, body, extra = {}) {
   res.writeHead(status, { "content-type": type, ...extra });
   res.end(body);
 }
-const sendJson = (res, status, body) => send(res, status, "application/json", JSON.stringify(body, null, 2) + "\n");
+const sendJson = (res, status, body) => send(res, status, "application/json", `${JSON.stringify(body, null, 2)}\n`);
 
 export async function startDemoOrigin({ port = 8788, originSecret } = {}) {
   const appJs = await bundleDemoApp();
@@ -51,11 +52,15 @@ export async function startDemoOrigin({ port = 8788, originSecret } = {}) {
     try {
       if (get && (path === DEMO_PAGE_PATH || path === `${DEMO_PAGE_PATH}/`)) {
         // Read per request, so editing the page needs no restart.
-        send(res, 200, "text/html; charset=utf-8", await readFile(join(DEMO_DIR, "index.html")), { "cache-control": "no-cache" });
+        send(res, 200, "text/html; charset=utf-8", await readFile(join(DEMO_DIR, "index.html")), {
+          "cache-control": "no-cache",
+        });
         return;
       }
       if (get && path === `${DEMO_PAGE_PATH}/style.css`) {
-        send(res, 200, "text/css; charset=utf-8", await readFile(join(DEMO_DIR, "style.css")), { "cache-control": "no-cache" });
+        send(res, 200, "text/css; charset=utf-8", await readFile(join(DEMO_DIR, "style.css")), {
+          "cache-control": "no-cache",
+        });
         return;
       }
       if (get && path === `${DEMO_PAGE_PATH}/app.js`) {

@@ -19,7 +19,9 @@ import { DEMO_PAGE_PATH, startDemoOrigin } from "./demo-origin.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [major] = process.versions.node.split(".").map(Number);
 if (major < 22) {
-  console.error(`Node ${process.versions.node}: wrangler needs Node >= 22. Run it as \`npm start\` (the project's Node 22 comes first on PATH).`);
+  console.error(
+    `Node ${process.versions.node}: wrangler needs Node >= 22. Run it as \`npm start\` (the project's Node 22 comes first on PATH).`,
+  );
   process.exit(1);
 }
 
@@ -29,7 +31,9 @@ const originPort = Number(process.env.ORIGIN_PORT ?? 8788);
 const inspectorPort = Number(process.env.INSPECTOR_PORT ?? 9229);
 const accessTokenValiditySec = Number(process.env.ACCESS_TOKEN_VALIDITY_SEC || 30);
 if (!(Number.isInteger(accessTokenValiditySec) && accessTokenValiditySec > 0)) {
-  console.error(`ACCESS_TOKEN_VALIDITY_SEC must be a positive whole number of seconds, got ${JSON.stringify(process.env.ACCESS_TOKEN_VALIDITY_SEC)}`);
+  console.error(
+    `ACCESS_TOKEN_VALIDITY_SEC must be a positive whole number of seconds, got ${JSON.stringify(process.env.ACCESS_TOKEN_VALIDITY_SEC)}`,
+  );
   process.exit(1);
 }
 
@@ -53,8 +57,17 @@ const vars = {
   ...(process.env.SUPERTOKENS_API_KEY ? { SUPERTOKENS_API_KEY: process.env.SUPERTOKENS_API_KEY } : {}),
 };
 const args = [
-  "dev", "--ip", "127.0.0.1", "--port", String(frontPort), "--inspector-port", String(inspectorPort),
-  "--persist-to", state, "--log-level", "warn",
+  "dev",
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  String(frontPort),
+  "--inspector-port",
+  String(inspectorPort),
+  "--persist-to",
+  state,
+  "--log-level",
+  "warn",
   ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
 ];
 const wrangler = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {
@@ -97,7 +110,9 @@ for (let i = 0; i < 120; i++) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-const page = process.env.ORIGIN_URL ? "" : `
+const page = process.env.ORIGIN_URL
+  ? ""
+  : `
 Open the demo page: ${front}${DEMO_PAGE_PATH}
   sign in, watch the access token count down and the SDK refresh it, sign out
 `;

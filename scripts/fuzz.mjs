@@ -49,23 +49,35 @@ try {
   const setup = { coreUrl: core.url, jwks: JSON.stringify(core.jwks()), token };
   const runs = props.splitRuns(total);
   const tally = new props.Tally();
-  console.log(`front-door fuzz: ${total} cases ${JSON.stringify(runs)}, seed ${seed} (replay: FUZZ_SEED=${seed} FUZZ_RUNS=${total})`);
+  console.log(
+    `front-door fuzz: ${total} cases ${JSON.stringify(runs)}, seed ${seed} (replay: FUZZ_SEED=${seed} FUZZ_RUNS=${total})`,
+  );
 
   const phase = async (name, arb, n, s, check) => {
     const fd = props.makeDoor(setup);
     const t0 = Date.now();
     let last = t0;
-    await props.drive(arb, n, s, (v) => check(fd, v), (done) => {
-      const now = Date.now();
-      if (now - last > 10_000 || done === n) {
-        last = now;
-        console.log(`  ${name}: ${done}/${n} (${Math.round((done / Math.max(1, now - t0)) * 1000)}/s)`);
-      }
-    });
+    await props.drive(
+      arb,
+      n,
+      s,
+      (v) => check(fd, v),
+      (done) => {
+        const now = Date.now();
+        if (now - last > 10_000 || done === n) {
+          last = now;
+          console.log(`  ${name}: ${done}/${n} (${Math.round((done / Math.max(1, now - t0)) * 1000)}/s)`);
+        }
+      },
+    );
   };
   await phase("paths", props.pathArb, runs.paths, seed, (fd, p) => props.checkPath(fd, p, tally));
-  await phase("tokens", props.tokenArb(token, { charset: "latin1" }), runs.tokens, seed + 1, (fd, c) => props.checkToken(fd, token, c, tally));
-  await phase("cookies+headers", props.cookieHeaderArb(token, { charset: "latin1" }), runs.cookies, seed + 2, (fd, c) => props.checkCookieHeader(fd, token, c, tally));
+  await phase("tokens", props.tokenArb(token, { charset: "latin1" }), runs.tokens, seed + 1, (fd, c) =>
+    props.checkToken(fd, token, c, tally),
+  );
+  await phase("cookies+headers", props.cookieHeaderArb(token, { charset: "latin1" }), runs.cookies, seed + 2, (fd, c) =>
+    props.checkCookieHeader(fd, token, c, tally),
+  );
 
   console.log(`\n${tally.report()}`);
   if ((tally.outcomes.tokens?.["accepted (original)"] ?? 0) === 0 && runs.tokens > 100) {

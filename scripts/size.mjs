@@ -25,18 +25,29 @@ try {
   const gz = gzipSync(bundle, { level: 9 }).length;
   const ok = gz <= BUDGET_GZIP_BYTES;
   failed ||= !ok;
-  console.log(`front door (wrangler deploy --dry-run): ${bundle.length} B minified, ${gz} B gzipped — budget ${BUDGET_GZIP_BYTES} B ${ok ? "OK" : "EXCEEDED"}`);
+  console.log(
+    `front door (wrangler deploy --dry-run): ${bundle.length} B minified, ${gz} B gzipped — budget ${BUDGET_GZIP_BYTES} B ${ok ? "OK" : "EXCEEDED"}`,
+  );
 
   // Indicative startup: compile + evaluate the deployed bundle (Node 22, same V8 family as workerd).
   const mjs = join(out, "front-door.mjs");
   writeFileSync(mjs, bundle);
   const probe = `const t=performance.now();await import(${JSON.stringify(mjs)});console.log((performance.now()-t).toFixed(2))`;
-  const runs = Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe]).toString()));
+  const runs = Array.from({ length: 5 }, () =>
+    Number(execFileSync(process.execPath, ["--input-type=module", "-e", probe]).toString()),
+  );
   runs.sort((a, b) => a - b);
-  console.log(`front door module load (compile + evaluate, Node ${process.versions.node}): median ${runs[2]} ms of 5 runs`);
+  console.log(
+    `front door module load (compile + evaluate, Node ${process.versions.node}): median ${runs[2]} ms of 5 runs`,
+  );
 
   // 2. Each package entry, frameworks external: none may contain another's framework.
-  const entries = { ".": "src/index.ts", "./hono": "src/hono/index.ts", "./next": "src/next/index.ts", "./worker": "src/worker/index.ts" };
+  const entries = {
+    ".": "src/index.ts",
+    "./hono": "src/hono/index.ts",
+    "./next": "src/next/index.ts",
+    "./worker": "src/worker/index.ts",
+  };
   for (const [name, entry] of Object.entries(entries)) {
     const r = await build({
       entryPoints: [join(root, entry)],
@@ -53,7 +64,9 @@ try {
     const imports = Object.values(r.metafile.outputs)[0].imports.map((i) => i.path);
     const leaks = imports.filter((p) => (name !== "./hono" && p.startsWith("hono")) || p.startsWith("next"));
     failed ||= leaks.length > 0;
-    console.log(`entry ${name.padEnd(9)} ${String(code.length).padStart(6)} B minified, ${String(gzipSync(code, { level: 9 }).length).padStart(5)} B gzipped${leaks.length ? `  LEAKS ${leaks.join(", ")}` : ""}`);
+    console.log(
+      `entry ${name.padEnd(9)} ${String(code.length).padStart(6)} B minified, ${String(gzipSync(code, { level: 9 }).length).padStart(5)} B gzipped${leaks.length ? `  LEAKS ${leaks.join(", ")}` : ""}`,
+    );
   }
 } finally {
   rmSync(out, { recursive: true, force: true });

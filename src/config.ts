@@ -163,20 +163,33 @@ const SECRET = new Set(["apiKey"]);
 
 function optionalOf<T>(value: T | undefined, what: string, type: "string" | "boolean" | "function"): T | undefined {
   if (value !== undefined && typeof value !== type) {
-    fail(`${what} must be a ${type}, got ${SECRET.has(what) ? `a ${Array.isArray(value) ? "array" : typeof value}` : show(value)}`);
+    fail(
+      `${what} must be a ${type}, got ${SECRET.has(what) ? `a ${Array.isArray(value) ? "array" : typeof value}` : show(value)}`,
+    );
   }
   return value;
 }
 
 function numberIn(value: unknown, what: string, min: number, max: number, integer: boolean): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+  if (
+    typeof value !== "number" ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
     const range = max === Number.POSITIVE_INFINITY ? `≥ ${min}` : `from ${min} to ${max}`;
     fail(`${what} must be ${integer ? "an integer" : "a number"} ${range}, got ${show(value)}`);
   }
   return value;
 }
 
-function oneOf<T extends string>(value: unknown, what: string, allowed: readonly T[], caseInsensitive = false): T | undefined {
+function oneOf<T extends string>(
+  value: unknown,
+  what: string,
+  allowed: readonly T[],
+  caseInsensitive = false,
+): T | undefined {
   if (value === undefined) return undefined;
   const v = caseInsensitive && typeof value === "string" ? value.toLowerCase() : value;
   if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
@@ -212,7 +225,8 @@ export function normalisePath(input: unknown, what: string): string {
   const trimmed = input.trim();
   if (/[?#%\\]/.test(trimmed) || /\s/.test(trimmed)) fail(`${what} must be a plain path, got ${show(input)}`);
   const withSlash = trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
-  if (withSlash.split("/").some((s) => s === "." || s === "..")) fail(`${what} must not contain dot segments, got ${show(input)}`);
+  if (withSlash.split("/").some((s) => s === "." || s === ".."))
+    fail(`${what} must not contain dot segments, got ${show(input)}`);
   return withSlash.replace(/\/+$/, "");
 }
 
@@ -222,7 +236,10 @@ function normaliseCookieDomain(input: unknown, what: string): string {
   if (trimmed === "") return "";
   const dotted = trimmed.startsWith(".");
   let host = dotted ? trimmed.slice(1) : trimmed;
-  host = host.replace(/^[a-z]+:\/\//, "").split("/")[0]!.split(":")[0]!;
+  host = host
+    .replace(/^[a-z]+:\/\//, "")
+    .split("/")[0]!
+    .split(":")[0]!;
   if (!/^[a-z0-9.-]+$/.test(host)) fail(`${what} is not a valid domain, got ${show(input)}`);
   return dotted ? `.${host}` : host;
 }
@@ -375,8 +392,20 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
     jwksCache,
     // Workers throw "Illegal invocation" when fetch is called unbound.
     fetch: userFetch ? (req, init) => userFetch(req, init) : (req, init) => globalThis.fetch(req, init),
-    coreTimeoutMs: numberIn(input.coreTimeoutMs ?? DEFAULTS.coreTimeoutMs, "coreTimeoutMs", 1, Number.POSITIVE_INFINITY, false),
-    jwksCooldownMs: numberIn(input.jwksCooldownMs ?? DEFAULTS.jwksCooldownMs, "jwksCooldownMs", 0, Number.POSITIVE_INFINITY, false),
+    coreTimeoutMs: numberIn(
+      input.coreTimeoutMs ?? DEFAULTS.coreTimeoutMs,
+      "coreTimeoutMs",
+      1,
+      Number.POSITIVE_INFINITY,
+      false,
+    ),
+    jwksCooldownMs: numberIn(
+      input.jwksCooldownMs ?? DEFAULTS.jwksCooldownMs,
+      "jwksCooldownMs",
+      0,
+      Number.POSITIVE_INFINITY,
+      false,
+    ),
     verifiedTokenCacheSize: numberIn(
       input.verifiedTokenCacheSize ?? DEFAULTS.verifiedTokenCacheSize,
       "verifiedTokenCacheSize",
@@ -388,9 +417,12 @@ export function resolveConfig(input: SuperTokensConfig): ResolvedConfig {
     invalidClaimStatusCode,
     cookieSameSite: sameSite ?? sameSiteDefault,
     cookieSecure,
-    cookieDomain: input.cookieDomain === undefined ? undefined : normaliseCookieDomain(input.cookieDomain, "cookieDomain"),
+    cookieDomain:
+      input.cookieDomain === undefined ? undefined : normaliseCookieDomain(input.cookieDomain, "cookieDomain"),
     olderCookieDomain:
-      input.olderCookieDomain === undefined ? undefined : normaliseCookieDomain(input.olderCookieDomain, "olderCookieDomain"),
+      input.olderCookieDomain === undefined
+        ? undefined
+        : normaliseCookieDomain(input.olderCookieDomain, "olderCookieDomain"),
     accessTokenPath: normalisePath(input.accessTokenPath ?? DEFAULTS.accessTokenPath, "accessTokenPath") || "/",
     exposeAccessTokenToFrontendInCookieBasedAuth: expose === true,
     getTokenTransferMethod: optionalOf(input.getTokenTransferMethod, "getTokenTransferMethod", "function"),

@@ -57,7 +57,12 @@ export class UnauthorisedError extends SuperTokensEdgeError {
 }
 
 /** Every error the library produces, discriminated by `code`. */
-export type EdgeError = CoreUnreachableError | CoreHttpError | CoreBadResponseError | JwksUnavailableError | UnauthorisedError;
+export type EdgeError =
+  | CoreUnreachableError
+  | CoreHttpError
+  | CoreBadResponseError
+  | JwksUnavailableError
+  | UnauthorisedError;
 
 export function isSuperTokensEdgeError(e: unknown): e is EdgeError {
   return e instanceof SuperTokensEdgeError;

@@ -44,4 +44,9 @@ export {
   UserRoleClaim,
   PermissionClaim,
 } from "./session/claims.js";
-export type { SessionClaimValidator, ClaimValidationError, ClaimValidationResult, ClaimFetchContext } from "./session/claims.js";
+export type {
+  SessionClaimValidator,
+  ClaimValidationError,
+  ClaimValidationResult,
+  ClaimFetchContext,
+} from "./session/claims.js";

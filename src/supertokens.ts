@@ -76,11 +76,22 @@ export class SuperTokensEdge {
     sessionDataInDatabase: JsonObject = {},
     disableAntiCsrf = false,
   ): Promise<Session> {
-    return createNewSession(this.#ctx, tenantId, userIdString(recipeUserId), accessTokenPayload, sessionDataInDatabase, disableAntiCsrf);
+    return createNewSession(
+      this.#ctx,
+      tenantId,
+      userIdString(recipeUserId),
+      accessTokenPayload,
+      sessionDataInDatabase,
+      disableAntiCsrf,
+    );
   }
 
   /** supertokens-node `refreshSessionWithoutRequestResponse`, with the outcome as a value. */
-  refreshSessionWithoutRequestResponse(refreshToken: string, disableAntiCsrf = false, antiCsrfToken?: string): Promise<RefreshSessionResult> {
+  refreshSessionWithoutRequestResponse(
+    refreshToken: string,
+    disableAntiCsrf = false,
+    antiCsrfToken?: string,
+  ): Promise<RefreshSessionResult> {
     return refreshSession(this.#ctx, refreshToken, disableAntiCsrf, antiCsrfToken);
   }
 
@@ -91,7 +102,10 @@ export class SuperTokensEdge {
    * (header or cookie), runs anti-CSRF, the engine decision and the claim validators. On failure the result
    * carries the SDK's answer in `response`; on success call `applyTo(yourResponse)` before returning it.
    */
-  getSession(request: Request, options?: VerifySessionOptions & { sessionRequired?: true }): Promise<RequestSessionResult<Session>>;
+  getSession(
+    request: Request,
+    options?: VerifySessionOptions & { sessionRequired?: true },
+  ): Promise<RequestSessionResult<Session>>;
   getSession(
     request: Request,
     options: VerifySessionOptions & { sessionRequired: false },
@@ -122,7 +136,14 @@ export class SuperTokensEdge {
     accessTokenPayload?: JsonObject,
     sessionDataInDatabase?: JsonObject,
   ): Promise<RequestSession<Session>> {
-    return createNewSessionInRequest(this.#ctx, request, tenantId, userIdString(recipeUserId), accessTokenPayload, sessionDataInDatabase);
+    return createNewSessionInRequest(
+      this.#ctx,
+      request,
+      tenantId,
+      userIdString(recipeUserId),
+      accessTokenPayload,
+      sessionDataInDatabase,
+    );
   }
 
   /**
@@ -143,12 +164,20 @@ export class SuperTokensEdge {
   }
 
   /** Without `tenantId`: across all tenants (as supertokens-node). */
-  revokeAllSessionsForUser(userId: string, revokeSessionsForLinkedAccounts = true, tenantId?: string): Promise<string[]> {
+  revokeAllSessionsForUser(
+    userId: string,
+    revokeSessionsForLinkedAccounts = true,
+    tenantId?: string,
+  ): Promise<string[]> {
     return revoke.revokeAllSessionsForUser(this.#ctx, userId, revokeSessionsForLinkedAccounts, tenantId);
   }
 
   /** Without `tenantId`: across all tenants (as supertokens-node). */
-  getAllSessionHandlesForUser(userId: string, fetchSessionsForAllLinkedAccounts = true, tenantId?: string): Promise<string[]> {
+  getAllSessionHandlesForUser(
+    userId: string,
+    fetchSessionsForAllLinkedAccounts = true,
+    tenantId?: string,
+  ): Promise<string[]> {
     return byHandle.getAllSessionHandlesForUser(this.#ctx, userId, fetchSessionsForAllLinkedAccounts, tenantId);
   }
 

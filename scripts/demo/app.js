@@ -77,7 +77,8 @@ async function render() {
   setStatus(true);
   $("user-id").textContent = userId;
   $("tenant-id").textContent = payload.tId ?? "—";
-  $("expires-at").textContent = `at ${hms(new Date(view.exp))} (issued ${hms(new Date(view.iat))}, lifetime ${(view.exp - view.iat) / 1000} s)`;
+  $("expires-at").textContent =
+    `at ${hms(new Date(view.exp))} (issued ${hms(new Date(view.iat))}, lifetime ${(view.exp - view.iat) / 1000} s)`;
   $("payload").textContent = JSON.stringify(payload, null, 2);
   $("signout").disabled = false;
   $("signin").disabled = true;

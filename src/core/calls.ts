@@ -57,7 +57,13 @@ export type VerifyResponse =
 /** `POST /recipe/session/verify` */
 export async function verifySession(
   querier: Querier,
-  body: { accessToken: string; antiCsrfToken: string | undefined; doAntiCsrfCheck: boolean; enableAntiCsrf: boolean; checkDatabase: boolean },
+  body: {
+    accessToken: string;
+    antiCsrfToken: string | undefined;
+    doAntiCsrfCheck: boolean;
+    enableAntiCsrf: boolean;
+    checkDatabase: boolean;
+  },
 ): Promise<VerifyResponse> {
   const json = await querier.post("/recipe/session/verify", body);
   const status = statusOf(json);
@@ -82,7 +88,12 @@ export type RefreshResponse =
 /** `POST /recipe/session/refresh` */
 export async function refreshSession(
   querier: Querier,
-  body: { refreshToken: string; antiCsrfToken: string | undefined; enableAntiCsrf: boolean; useDynamicSigningKey: boolean },
+  body: {
+    refreshToken: string;
+    antiCsrfToken: string | undefined;
+    enableAntiCsrf: boolean;
+    useDynamicSigningKey: boolean;
+  },
 ): Promise<RefreshResponse> {
   const json = await querier.post("/recipe/session/refresh", body);
   const status = statusOf(json);
@@ -139,10 +150,14 @@ export interface SessionInformation {
 }
 
 /** `GET /recipe/session`: `undefined` when the core does not know the handle. */
-export async function sessionInformation(querier: Querier, sessionHandle: string): Promise<SessionInformation | undefined> {
+export async function sessionInformation(
+  querier: Querier,
+  sessionHandle: string,
+): Promise<SessionInformation | undefined> {
   const json = await querier.get("/recipe/session", { sessionHandle });
   if (statusOf(json) !== "OK") return undefined;
-  const obj = (v: unknown): JsonObject => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {});
+  const obj = (v: unknown): JsonObject =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as JsonObject) : {};
   return {
     sessionHandle: typeof json.sessionHandle === "string" ? json.sessionHandle : sessionHandle,
     userId: String(json.userId ?? ""),
@@ -156,8 +171,15 @@ export async function sessionInformation(querier: Querier, sessionHandle: string
 }
 
 /** `PUT /recipe/session/data`: `false` when the session is gone. */
-export async function putSessionData(querier: Querier, sessionHandle: string, userDataInDatabase: JsonObject): Promise<boolean> {
-  const json = await querier.put("/recipe/session/data", { sessionHandle, userDataInDatabase: userDataInDatabase ?? {} });
+export async function putSessionData(
+  querier: Querier,
+  sessionHandle: string,
+  userDataInDatabase: JsonObject,
+): Promise<boolean> {
+  const json = await querier.put("/recipe/session/data", {
+    sessionHandle,
+    userDataInDatabase: userDataInDatabase ?? {},
+  });
   return statusOf(json) !== "UNAUTHORISED";
 }
 

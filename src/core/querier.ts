@@ -50,7 +50,10 @@ export class Querier {
   private headersFor(path: string, hasBody: boolean): Record<string, string> {
     const h: Record<string, string> = { "cdi-version": CDI_VERSION };
     if (this.opts.apiKey !== undefined) h["api-key"] = this.opts.apiKey;
-    const segments = path.split("?")[0]!.split("/").filter((s) => s !== "");
+    const segments = path
+      .split("?")[0]!
+      .split("/")
+      .filter((s) => s !== "");
     if (segments[0] === "recipe" || segments[1] === "recipe") h.rid = "session";
     if (hasBody) h["content-type"] = "application/json; charset=utf-8";
     return h;
@@ -66,7 +69,14 @@ export class Querier {
       json = await this.attempt(method, path, body, seen);
     } catch (e) {
       const error = (e as EdgeError).code;
-      emit({ type: "core", method, path: path.split("?")[0]!, status: seen.status, ms: this.opts.now() - start, error });
+      emit({
+        type: "core",
+        method,
+        path: path.split("?")[0]!,
+        status: seen.status,
+        ms: this.opts.now() - start,
+        error,
+      });
       throw e;
     }
     // Outside the try: a listener that throws must not be handed a second, false event.
@@ -74,7 +84,12 @@ export class Querier {
     return json;
   }
 
-  private async attempt(method: string, path: string, body: unknown, seen: { status?: number } | undefined): Promise<CoreJson> {
+  private async attempt(
+    method: string,
+    path: string,
+    body: unknown,
+    seen: { status?: number } | undefined,
+  ): Promise<CoreJson> {
     const { hosts } = this.opts;
     const start = this.opts.now();
     const deadline = start + this.opts.timeoutMs;
@@ -93,11 +108,18 @@ export class Querier {
         if (remaining <= 0) {
           throw lastError ?? new CoreUnreachableError(`core call ${method} ${path} timed out`);
         }
-        let res;
+        let res: Awaited<ReturnType<typeof fetchCapped>>;
         try {
-          res = await fetchCapped(this.opts.fetch, `${host.origin}${host.basePath}${path}`, init, remaining, MAX_CORE_BYTES);
+          res = await fetchCapped(
+            this.opts.fetch,
+            `${host.origin}${host.basePath}${path}`,
+            init,
+            remaining,
+            MAX_CORE_BYTES,
+          );
         } catch (e) {
-          if (e instanceof TooLargeError) throw new CoreBadResponseError(`core answer to ${method} ${path} is too large`);
+          if (e instanceof TooLargeError)
+            throw new CoreBadResponseError(`core answer to ${method} ${path} is too large`);
           // fetchCapped rejects only for I/O: the network or the deadline.
           const why = e instanceof Error ? e.message : String(e);
           lastError = new CoreUnreachableError(`core ${host.origin} unreachable: ${why}`, { cause: e });
@@ -111,7 +133,10 @@ export class Querier {
           continue;
         }
         if (res.status !== 200) {
-          throw new CoreHttpError(`SuperTokens core answered ${res.status} to ${method} ${path}: ${res.text.slice(0, 200)}`, res.status);
+          throw new CoreHttpError(
+            `SuperTokens core answered ${res.status} to ${method} ${path}: ${res.text.slice(0, 200)}`,
+            res.status,
+          );
         }
         let json: unknown;
         try {

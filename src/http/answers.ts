@@ -29,7 +29,11 @@ export function failureResponse(config: ResolvedConfig, failure: SessionFailure,
       out.clearAll();
       return jsonResponse(sessionExpiredStatusCode, { message: "token theft detected" }, out);
     case "INVALID_CLAIMS":
-      return jsonResponse(invalidClaimStatusCode, { message: "invalid claim", claimValidationErrors: failure.claimValidationErrors }, out);
+      return jsonResponse(
+        invalidClaimStatusCode,
+        { message: "invalid claim", claimValidationErrors: failure.claimValidationErrors },
+        out,
+      );
     case "CORE_UNAVAILABLE":
       // Deliberately not 401: an outage must not send browsers into refresh storms or log anyone out.
       return jsonResponse(503, { message: "SuperTokens core unavailable", code: failure.error.code }, out);

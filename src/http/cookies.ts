@@ -49,7 +49,11 @@ export function countCookie(header: string | null, name: string): number {
 
 /** Whether a cookie name as sent could be read as `name` by a lenient server (decoded, trimmed, any case). */
 export function readsAs(rawName: string, name: string): boolean {
-  return safeDecode(rawName).replace(/^[\s\uFEFF]+|[\s\uFEFF]+$/g, "").toLowerCase() === name.toLowerCase();
+  return (
+    safeDecode(rawName)
+      .replace(/^[\s\uFEFF]+|[\s\uFEFF]+$/g, "")
+      .toLowerCase() === name.toLowerCase()
+  );
 }
 
 /**
@@ -62,7 +66,10 @@ export function withoutCookies(header: string | null, drop: (name: string) => bo
     const eq = part.indexOf("=");
     return !drop(eq < 0 ? part : part.slice(0, eq));
   });
-  const joined = kept.map((p) => p.trim()).filter((p) => p !== "").join("; ");
+  const joined = kept
+    .map((p) => p.trim())
+    .filter((p) => p !== "")
+    .join("; ");
   return joined === "" ? null : joined;
 }
 

@@ -30,7 +30,14 @@ export async function createNewSessionInRequest(
       );
     }
   }
-  const session = await createNewSession(ctx, tenantId, recipeUserId, accessTokenPayload, sessionDataInDatabase, method === "header");
+  const session = await createNewSession(
+    ctx,
+    tenantId,
+    recipeUserId,
+    accessTokenPayload,
+    sessionDataInDatabase,
+    method === "header",
+  );
   const headers = new SessionHeaders(config);
   for (const m of TRANSFER_METHODS) if (m !== method && readToken(req, "access", m) !== undefined) headers.clear(m);
   return requestSession(session, method, headers);

@@ -54,7 +54,10 @@ export function setIdentityHeaders(headers: Headers, session: Session): void {
   headers.set(IDENTITY_HEADERS.recipeUserId, encodeIdentityValue(session.getRecipeUserId()));
   headers.set(IDENTITY_HEADERS.tenantId, encodeIdentityValue(session.getTenantId()));
   headers.set(IDENTITY_HEADERS.sessionHandle, encodeIdentityValue(session.getHandle()));
-  headers.set(IDENTITY_HEADERS.accessTokenPayload, encodeBase64UrlUtf8(JSON.stringify(session.getAccessTokenPayload())));
+  headers.set(
+    IDENTITY_HEADERS.accessTokenPayload,
+    encodeBase64UrlUtf8(JSON.stringify(session.getAccessTokenPayload())),
+  );
 }
 
 /** `PUBLIC_PATHS` semantics, on canonical paths: an exact path, or a prefix when the pattern ends in `*`. */

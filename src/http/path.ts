@@ -26,8 +26,14 @@ const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c 
 const hexValue = (c: number) => (c <= 57 ? c - 48 : (c | 0x20) - 87);
 /** RFC 3986 unreserved: an escape of one of these means the character itself, for every server. */
 const isUnreserved = (b: number) =>
-  (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b === 45 || b === 46 || b === 95 || b === 126;
-const escape = (b: number) => `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  (b >= 65 && b <= 90) ||
+  (b >= 97 && b <= 122) ||
+  (b >= 48 && b <= 57) ||
+  b === 45 ||
+  b === 46 ||
+  b === 95 ||
+  b === 126;
+const percent = (b: number) => `%${HEX[b >> 4]}${HEX[b & 15]}`;
 
 /** Length of the UTF-8 sequence a lead byte starts; 0 when it cannot start one. */
 function utf8Length(lead: number): number {
@@ -143,7 +149,7 @@ export function canonicalPath(pathname: string, options: CanonicalPathOptions = 
           return { ok: false, reason: "double-encoding" };
         }
       }
-      out += isUnreserved(b) ? String.fromCharCode(b) : escape(b);
+      out += isUnreserved(b) ? String.fromCharCode(b) : percent(b);
       decoded += String.fromCharCode(b);
       i += 3;
       continue;

@@ -80,7 +80,12 @@ export async function refreshSessionInRequest(ctx: EngineContext, req: Request):
     }
     disableAntiCsrf = true;
   }
-  const result = await refreshSession(ctx, found[method]!, disableAntiCsrf, req.headers.get(ANTI_CSRF_HEADER) ?? undefined);
+  const result = await refreshSession(
+    ctx,
+    found[method]!,
+    disableAntiCsrf,
+    req.headers.get(ANTI_CSRF_HEADER) ?? undefined,
+  );
   if (result.status === "CORE_UNAVAILABLE") return failureResponse(config, result); // nothing cleared
   if (result.status !== "OK") {
     if (result.status === "TOKEN_THEFT_DETECTED") {

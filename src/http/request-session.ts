@@ -15,9 +15,15 @@ export interface RequestSession<S extends Session | undefined = Session> {
 }
 
 /** The HTTP outcome: the session, or the failure with the SDK's answer already built. */
-export type RequestSessionResult<S extends Session | undefined = Session> = RequestSession<S> | (SessionFailure & { response: Response });
+export type RequestSessionResult<S extends Session | undefined = Session> =
+  | RequestSession<S>
+  | (SessionFailure & { response: Response });
 
-export function requestSession<S extends Session | undefined>(session: S, method: TokenTransferMethod, headers: SessionHeaders): RequestSession<S> {
+export function requestSession<S extends Session | undefined>(
+  session: S,
+  method: TokenTransferMethod,
+  headers: SessionHeaders,
+): RequestSession<S> {
   return {
     status: "OK",
     session,

@@ -8,7 +8,10 @@ import { getSessionFromRequest } from "./get-session.js";
  */
 export async function signOutInRequest(ctx: EngineContext, req: Request): Promise<Response> {
   const startedAt = ctx.emit === undefined ? 0 : ctx.config.now();
-  const result = await getSessionFromRequest(ctx, req, { sessionRequired: true, overrideGlobalClaimValidators: () => [] });
+  const result = await getSessionFromRequest(ctx, req, {
+    sessionRequired: true,
+    overrideGlobalClaimValidators: () => [],
+  });
   if (result.status !== "OK") return result.response;
   try {
     await result.session!.revokeSession();

@@ -19,7 +19,11 @@ export const NO_STORE = "no-cache, no-store, max-age=0, must-revalidate";
 export const TRANSFER_METHODS: readonly TokenTransferMethod[] = ["cookie", "header"];
 
 /** The `getTokenTransferMethod` hook, `any` by default. */
-export function allowedTransferMethod(config: ResolvedConfig, req: Request, forCreateNewSession: boolean): TokenTransferMethod | "any" {
+export function allowedTransferMethod(
+  config: ResolvedConfig,
+  req: Request,
+  forCreateNewSession: boolean,
+): TokenTransferMethod | "any" {
   return config.getTokenTransferMethod?.({ req, forCreateNewSession }) ?? "any";
 }
 
@@ -84,10 +88,22 @@ export class SessionHeaders {
     );
   }
 
-  setToken(type: "access" | "refresh", value: string, expires: number, method: TokenTransferMethod, domain?: string): void {
+  setToken(
+    type: "access" | "refresh",
+    value: string,
+    expires: number,
+    method: TokenTransferMethod,
+    domain?: string,
+  ): void {
     if (method === "cookie") {
       const path = type === "access" ? this.config.accessTokenPath : this.config.refreshTokenPath;
-      this.setCookie(type === "access" ? ACCESS_COOKIE : REFRESH_COOKIE, value, expires, path, domain ?? this.config.cookieDomain);
+      this.setCookie(
+        type === "access" ? ACCESS_COOKIE : REFRESH_COOKIE,
+        value,
+        expires,
+        path,
+        domain ?? this.config.cookieDomain,
+      );
     } else {
       this.setHeader(type === "access" ? ACCESS_HEADER : REFRESH_HEADER, value);
     }

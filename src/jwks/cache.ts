@@ -29,7 +29,9 @@ export type KeyLookup =
   | { status: "UNKNOWN_KID" }
   | { status: "UNAVAILABLE"; error: JwksUnavailableError };
 
-export type AllKeysLookup = { status: "OK"; keys: VerifyKey[] } | { status: "UNAVAILABLE"; error: JwksUnavailableError };
+export type AllKeysLookup =
+  | { status: "OK"; keys: VerifyKey[] }
+  | { status: "UNAVAILABLE"; error: JwksUnavailableError };
 
 export interface JwksManagerOptions {
   hosts: readonly { origin: string; basePath: string }[];
@@ -66,7 +68,14 @@ export function validateJwks(doc: unknown): RsaJwk[] | undefined {
     if (PRIVATE_MEMBERS.some((m) => j[m] !== undefined)) continue;
     // 2048- to 8192-bit moduli: 342..1366 base64url characters, no leading zero byte (which would let a shorter
     // modulus pass the length test; importRsaKey also checks the imported modulusLength).
-    if (typeof j.n !== "string" || j.n.length < 342 || j.n.length > 1366 || !BASE64URL.test(j.n) || j.n.startsWith("AA")) continue;
+    if (
+      typeof j.n !== "string" ||
+      j.n.length < 342 ||
+      j.n.length > 1366 ||
+      !BASE64URL.test(j.n) ||
+      j.n.startsWith("AA")
+    )
+      continue;
     if (typeof j.e !== "string" || j.e.length === 0 || j.e.length > 8 || !BASE64URL.test(j.e)) continue;
     out.push({ kty: "RSA", kid: j.kid, n: j.n, e: j.e, alg: "RS256", use: "sig" });
   }
@@ -298,7 +307,9 @@ export class JwksManager {
         );
       } catch (e) {
         // fetchCapped rejects only for I/O: the network, the deadline, the size cap.
-        lastError = new JwksUnavailableError(`JWKS request failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+        lastError = new JwksUnavailableError(`JWKS request failed: ${e instanceof Error ? e.message : String(e)}`, {
+          cause: e,
+        });
         continue;
       }
       if (res.status !== 200) {
@@ -335,7 +346,13 @@ export class JwksManager {
   private report(source: "memory" | "kv" | "core", since: number, keys: RsaJwk[], error?: JwksUnavailableError): void {
     const emit = this.opts.emit;
     if (emit === undefined) return;
-    emit({ type: "jwks", source, ms: this.opts.now() - since, kids: keys.map((k) => k.kid), ...(error ? { error: error.code } : {}) });
+    emit({
+      type: "jwks",
+      source,
+      ms: this.opts.now() - since,
+      kids: keys.map((k) => k.kid),
+      ...(error ? { error: error.code } : {}),
+    });
   }
 
   /** Installs `set` unless we already hold a newer one; reports whether it was installed. */
@@ -359,7 +376,10 @@ export class JwksManager {
 
   private key(): Promise<string> {
     this.storeKey ??= (async () => {
-      const ids = this.opts.hosts.map((h) => `${h.origin}${h.basePath}`).sort().join(";");
+      const ids = this.opts.hosts
+        .map((h) => `${h.origin}${h.basePath}`)
+        .sort()
+        .join(";");
       const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ids));
       const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
       return `supertokens-edge:jwks:v1:${hex.slice(0, 32)}`;

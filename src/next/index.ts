@@ -2,7 +2,13 @@ import type { SuperTokensConfig } from "../config.js";
 import { type EdgeError, isSuperTokensEdgeError } from "../errors.js";
 import { failureFromError, failureResponse, jsonResponse } from "../http/answers.js";
 import type { VerifySessionOptions } from "../http/get-session.js";
-import { decodeIdentityValue, IDENTITY_HEADERS, isSpoofableHeader, matchesPathPattern, setIdentityHeaders } from "../http/identity.js";
+import {
+  decodeIdentityValue,
+  IDENTITY_HEADERS,
+  isSpoofableHeader,
+  matchesPathPattern,
+  setIdentityHeaders,
+} from "../http/identity.js";
 import { canonicalPath } from "../http/path.js";
 import { matchRoute } from "../http/routes.js";
 import { readToken } from "../http/transfer.js";
@@ -31,7 +37,9 @@ const engines = new WeakMap<object, SuperTokensEdge>();
 
 function checkSource(source: unknown, who: string): void {
   if ((typeof source !== "object" && typeof source !== "function") || source === null) {
-    throw new TypeError(`supertokens-edge/next: ${who} needs createSuperTokens(...), a config, or a function () => config`);
+    throw new TypeError(
+      `supertokens-edge/next: ${who} needs createSuperTokens(...), a config, or a function () => config`,
+    );
   }
 }
 
@@ -79,7 +87,9 @@ function redirectTo(target: string, url: URL, failure: Response): Response {
 
 function checkPath(value: string, what: string): string {
   if (typeof value !== "string" || !value.startsWith("/") || /[?#]/.test(value)) {
-    throw new TypeError(`supertokens-edge/next: ${what} must be a path starting with "/", got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `supertokens-edge/next: ${what} must be a path starting with "/", got ${JSON.stringify(value)}`,
+    );
   }
   return value.length > 1 ? value.replace(/\/+$/, "") : value;
 }
@@ -122,7 +132,8 @@ export function sessionMiddleware(source: SuperTokensSource, options: SessionMid
     const url = new URL(request.url);
     // Decide on the one canonical path (http/path.ts); a path whose meaning depends on the decoder is refused.
     const canonical = canonicalPath(url.pathname);
-    if (!canonical.ok) return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason });
+    if (!canonical.ok)
+      return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason });
     const own = await st.handleAuthRequest(request);
     if (own !== undefined) return own;
     const path = canonical.path;
@@ -132,7 +143,10 @@ export function sessionMiddleware(source: SuperTokensSource, options: SessionMid
       underApi ||
       matchesPathPattern(alwaysPublic, path) ||
       matchesPathPattern(publicPaths, path);
-    const result = await st.getSession(request, { ...verify, sessionRequired: optional ? false : verify.sessionRequired });
+    const result = await st.getSession(request, {
+      ...verify,
+      sessionRequired: optional ? false : verify.sessionRequired,
+    });
     if (result.status === "OK") return result.applyTo(continueWith(request, result.session));
     if (optional) return continueWith(request, undefined); // a public page never fails on a stale token
     if (isPageNavigation(request)) {
@@ -232,10 +246,16 @@ export async function getSSRSession(
   checkSource(source, "getSSRSession()");
   const st = engineOf(source);
   const request = asRequest(from);
-  const hasToken = readToken(request, "access", "cookie") !== undefined || readToken(request, "access", "header") !== undefined;
+  const hasToken =
+    readToken(request, "access", "cookie") !== undefined || readToken(request, "access", "header") !== undefined;
   const result = await st.getSession(request, { ...options, sessionRequired: false, antiCsrfCheck: false });
   if (result.status === "OK") {
-    return { status: "OK", session: result.session, hasToken, accessTokenPayload: result.session?.getAccessTokenPayload() };
+    return {
+      status: "OK",
+      session: result.session,
+      hasToken,
+      accessTokenPayload: result.session?.getAccessTokenPayload(),
+    };
   }
   const status = result.status === "TOKEN_THEFT_DETECTED" ? "UNAUTHORISED" : result.status; // (refresh only)
   const out: SSRSession = { status, session: undefined, hasToken, accessTokenPayload: undefined };
@@ -264,7 +284,12 @@ export interface ForwardedIdentity {
 export function getForwardedIdentity(from: HeadersLike | Request): ForwardedIdentity | undefined {
   const headers = from instanceof Request ? from.headers : from;
   const values: string[] = [];
-  for (const name of [IDENTITY_HEADERS.userId, IDENTITY_HEADERS.recipeUserId, IDENTITY_HEADERS.tenantId, IDENTITY_HEADERS.sessionHandle]) {
+  for (const name of [
+    IDENTITY_HEADERS.userId,
+    IDENTITY_HEADERS.recipeUserId,
+    IDENTITY_HEADERS.tenantId,
+    IDENTITY_HEADERS.sessionHandle,
+  ]) {
     const value = headers.get(name);
     if (value === null) return undefined;
     values.push(value);

@@ -16,16 +16,27 @@ export function getAllSessionHandlesForUser(
   return core.sessionHandlesOfUser(ctx.querier, userId, fetchSessionsForAllLinkedAccounts, tenantId);
 }
 
-export function getSessionInformation(ctx: EngineContext, sessionHandle: string): Promise<core.SessionInformation | undefined> {
+export function getSessionInformation(
+  ctx: EngineContext,
+  sessionHandle: string,
+): Promise<core.SessionInformation | undefined> {
   return core.sessionInformation(ctx.querier, sessionHandle);
 }
 
-export function updateSessionDataInDatabase(ctx: EngineContext, sessionHandle: string, newSessionData: JsonObject): Promise<boolean> {
+export function updateSessionDataInDatabase(
+  ctx: EngineContext,
+  sessionHandle: string,
+  newSessionData: JsonObject,
+): Promise<boolean> {
   return core.putSessionData(ctx.querier, sessionHandle, newSessionData);
 }
 
 /** As supertokens-node: read the stored payload, merge (`null` removes a key), write it back. */
-export async function mergeIntoAccessTokenPayload(ctx: EngineContext, sessionHandle: string, update: JsonObject): Promise<boolean> {
+export async function mergeIntoAccessTokenPayload(
+  ctx: EngineContext,
+  sessionHandle: string,
+  update: JsonObject,
+): Promise<boolean> {
   const info = await core.sessionInformation(ctx.querier, sessionHandle);
   if (info === undefined) return false;
   return core.putJwtData(ctx.querier, sessionHandle, mergePayload(info.customClaimsInAccessTokenPayload, update));

@@ -96,7 +96,9 @@ export async function assertClaims(
   );
   if (payloadUpdate !== undefined) await session.mergeIntoAccessTokenPayload(withoutProtectedProps(payloadUpdate));
   const failure: InvalidClaims | undefined =
-    invalidClaims.length > 0 ? { status: "INVALID_CLAIMS", reason: "claim-invalid", claimValidationErrors: invalidClaims } : undefined;
+    invalidClaims.length > 0
+      ? { status: "INVALID_CLAIMS", reason: "claim-invalid", claimValidationErrors: invalidClaims }
+      : undefined;
   if (ctx.emit !== undefined) decided(ctx, "validateClaims", startedAt, failure ?? { status: "OK" });
   return failure;
 }

@@ -87,7 +87,8 @@ export class SessionClaim<T> {
         }
         const expired = this.expired(payload, maxAgeInSeconds);
         if (expired) return expired;
-        if (!matches(v)) return { isValid: false, reason: { message: "wrong value", ...expected.wrong, actualValue: v } };
+        if (!matches(v))
+          return { isValid: false, reason: { message: "wrong value", ...expected.wrong, actualValue: v } };
         return { isValid: true };
       },
     };
@@ -131,17 +132,25 @@ type ArrayCheck = "includes" | "excludes" | "includesAll" | "excludesAll" | "inc
 
 export class PrimitiveArrayClaim<T extends string | number | boolean> extends SessionClaim<T[]> {
   readonly defaultMaxAgeInSeconds: number | undefined;
-  constructor(conf: { key: string; fetchValue: ClaimFetcher<T[]>; defaultMaxAgeInSeconds?: number; now?: () => number }) {
+  constructor(conf: {
+    key: string;
+    fetchValue: ClaimFetcher<T[]>;
+    defaultMaxAgeInSeconds?: number;
+    now?: () => number;
+  }) {
     super(conf);
     this.defaultMaxAgeInSeconds = conf.defaultMaxAgeInSeconds;
   }
 
-  private validator(check: ArrayCheck, expected: T | T[], maxAgeInSeconds: number | undefined, id?: string): SessionClaimValidator {
+  private validator(
+    check: ArrayCheck,
+    expected: T | T[],
+    maxAgeInSeconds: number | undefined,
+    id?: string,
+  ): SessionClaimValidator {
     // The reason keys supertokens-node uses, including includesAny's "expectedToNotInclude" when missing (sic).
-    const missingKey =
-      check === "includes" || check === "includesAll" ? "expectedToInclude" : "expectedToNotInclude";
-    const wrongKey =
-      check === "includesAny" ? "expectedToIncludeAtLeastOneOf" : missingKey;
+    const missingKey = check === "includes" || check === "includesAll" ? "expectedToInclude" : "expectedToNotInclude";
+    const wrongKey = check === "includesAny" ? "expectedToIncludeAtLeastOneOf" : missingKey;
     const ok = (v: T[]): boolean => {
       const list = Array.isArray(expected) ? expected : [expected];
       switch (check) {
@@ -164,11 +173,16 @@ export class PrimitiveArrayClaim<T extends string | number | boolean> extends Se
   }
 
   readonly validators = {
-    includes: (val: T, maxAge = this.defaultMaxAgeInSeconds, id?: string) => this.validator("includes", val, maxAge, id),
-    excludes: (val: T, maxAge = this.defaultMaxAgeInSeconds, id?: string) => this.validator("excludes", val, maxAge, id),
-    includesAll: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) => this.validator("includesAll", vals, maxAge, id),
-    excludesAll: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) => this.validator("excludesAll", vals, maxAge, id),
-    includesAny: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) => this.validator("includesAny", vals, maxAge, id),
+    includes: (val: T, maxAge = this.defaultMaxAgeInSeconds, id?: string) =>
+      this.validator("includes", val, maxAge, id),
+    excludes: (val: T, maxAge = this.defaultMaxAgeInSeconds, id?: string) =>
+      this.validator("excludes", val, maxAge, id),
+    includesAll: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) =>
+      this.validator("includesAll", vals, maxAge, id),
+    excludesAll: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) =>
+      this.validator("excludesAll", vals, maxAge, id),
+    includesAny: (vals: T[], maxAge = this.defaultMaxAgeInSeconds, id?: string) =>
+      this.validator("includesAny", vals, maxAge, id),
   };
 }
 

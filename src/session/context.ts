@@ -52,7 +52,13 @@ export function decided<T extends { status: string; reason?: string }>(
 ): T {
   const emit = ctx.emit;
   if (emit !== undefined) {
-    emit({ type: "decision", decision, status: result.status, ...(result.reason ? { reason: result.reason } : {}), ms: ctx.config.now() - startedAt });
+    emit({
+      type: "decision",
+      decision,
+      status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
+      ms: ctx.config.now() - startedAt,
+    });
   }
   return result;
 }

@@ -203,7 +203,7 @@ async function askTheCore(
   viaToken: boolean,
   checkDatabase: boolean,
 ): Promise<OptionalGetSessionResult> {
-  let res;
+  let res: Awaited<ReturnType<typeof verifySession>>;
   try {
     res = await verifySession(ctx.querier, {
       accessToken: token.raw,
@@ -222,7 +222,8 @@ async function askTheCore(
   let payload = token.version >= 3 ? token.payload : res.session.userDataInJWT;
   if (res.accessToken !== undefined && token.version >= 3) {
     const fresh = parseAccessToken(res.accessToken.token);
-    if (fresh === undefined) return coreUnavailable(new CoreBadResponseError("core returned an unparseable access token"));
+    if (fresh === undefined)
+      return coreUnavailable(new CoreBadResponseError("core returned an unparseable access token"));
     payload = fresh.payload;
   }
   const legacyExpiry = token.payload.expiryTime;
@@ -230,7 +231,8 @@ async function askTheCore(
     status: "OK",
     session: new Session(ctx, {
       accessToken: res.accessToken?.token ?? token.raw,
-      accessTokenExpiry: res.accessToken?.expiry || info?.expiryTime || (typeof legacyExpiry === "number" ? legacyExpiry : 0),
+      accessTokenExpiry:
+        res.accessToken?.expiry || info?.expiryTime || (typeof legacyExpiry === "number" ? legacyExpiry : 0),
       handle: res.session.handle,
       userId: res.session.userId,
       recipeUserId: res.session.recipeUserId,

@@ -103,7 +103,11 @@ export type GetSessionResult<S extends Session | undefined = Session> =
   | CoreUnavailable;
 export type OptionalGetSessionResult = GetSessionResult<Session | undefined>;
 
-export type RefreshSessionResult = { status: "OK"; session: Session } | Unauthorised | TokenTheftDetected | CoreUnavailable;
+export type RefreshSessionResult =
+  | { status: "OK"; session: Session }
+  | Unauthorised
+  | TokenTheftDetected
+  | CoreUnavailable;
 
 export const tryRefresh = (reason: TryRefreshReason, message: string): TryRefreshToken => ({
   status: "TRY_REFRESH_TOKEN",

@@ -109,7 +109,11 @@ export class Session {
 
   /** Merges `update` into the access-token payload through the core; `null` values remove keys. */
   async mergeIntoAccessTokenPayload(update: JsonObject): Promise<void> {
-    const res = await core.regenerateAccessToken(this.#ctx.querier, this.#s.accessToken, mergePayload(this.#s.payload, update));
+    const res = await core.regenerateAccessToken(
+      this.#ctx.querier,
+      this.#s.accessToken,
+      mergePayload(this.#s.payload, update),
+    );
     if (res === undefined) this.#gone();
     if (res.accessToken !== undefined) {
       const parsed = parseAccessToken(res.accessToken.token);

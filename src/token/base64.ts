@@ -80,7 +80,9 @@ export function decodeBase64UrlToBytes(segment: string): Uint8Array<ArrayBuffer>
 
 /** The bytes of an ASCII string (a token's signing input, already checked to be base64url and dots). */
 export function asciiBytes(text: string): Uint8Array<ArrayBuffer> {
-  return nodeBuffer !== undefined ? nodeBuffer.from(text, "latin1") : (textEncoder.encode(text) as Uint8Array<ArrayBuffer>);
+  return nodeBuffer !== undefined
+    ? nodeBuffer.from(text, "latin1")
+    : (textEncoder.encode(text) as Uint8Array<ArrayBuffer>);
 }
 
 const NON_ASCII = /[\x80-\xff]/;

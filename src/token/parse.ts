@@ -60,7 +60,9 @@ function parseHeader(segment: string): HeaderInfo | null {
     // supertokens-node only needs a kid to be present; one that is not a string can never match a key.
     if (header.typ === "JWT" && version >= 3 && kid !== undefined) {
       const acceptable =
-        typeof kid === "string" && header.alg === "RS256" && Object.keys(header).every((k) => ALLOWED_HEADER_KEYS.has(k));
+        typeof kid === "string" &&
+        header.alg === "RS256" &&
+        Object.keys(header).every((k) => ALLOWED_HEADER_KEYS.has(k));
       info = { version, kid: typeof kid === "string" ? kid : "", acceptable };
     }
   }
@@ -91,7 +93,15 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
     const bytes = decodeBase64Std(payloadSeg);
     const payload = parseJsonObject(bytes === undefined ? undefined : utf8Decode(bytes));
     if (payload === undefined) return undefined;
-    return { version: 2, kid: undefined, raw: token, signingInput: token.slice(0, second), payload, signature, headerAcceptable: true };
+    return {
+      version: 2,
+      kid: undefined,
+      raw: token,
+      signingInput: token.slice(0, second),
+      payload,
+      signature,
+      headerAcceptable: true,
+    };
   }
   const header = parseHeader(headerSeg);
   if (header === null) return undefined;

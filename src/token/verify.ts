@@ -50,7 +50,11 @@ export async function verifySignature(token: ParsedAccessToken, key: VerifyKey):
  * Time rules, exactly as supertokens-node decides them: for v3+ jose's `exp <= floor(now/1000)` (no leeway) and
  * `nbf > floor(now/1000)`, then Node's own `expiryTime < now` (ms); for v1/v2 only `expiryTime < now`.
  */
-export function timeCheck(token: ParsedAccessToken, info: AccessTokenInfo, nowMs: number): "valid" | "expired" | "not-yet-valid" {
+export function timeCheck(
+  token: ParsedAccessToken,
+  info: AccessTokenInfo,
+  nowMs: number,
+): "valid" | "expired" | "not-yet-valid" {
   if (token.version >= 3) {
     const nowSec = Math.floor(nowMs / 1000);
     const { exp, nbf } = token.payload;

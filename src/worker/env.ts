@@ -80,7 +80,10 @@ export function frontDoorOptionsFromEnv(env: FrontDoorEnv, requestOrigin: string
   // An empty API_BASE_PATH is a choice, not an absence: it would make every path an auth path (refused later).
   const apiBasePath = env.API_BASE_PATH ?? "/auth";
   const sameSite = env.COOKIE_SAME_SITE ? (env.COOKIE_SAME_SITE.toLowerCase() as CookieSameSite) : undefined;
-  const debug = env.DEBUG === undefined || env.DEBUG === "" ? undefined : env.DEBUG === "true" || /com\.supertokens/.test(env.DEBUG);
+  const debug =
+    env.DEBUG === undefined || env.DEBUG === ""
+      ? undefined
+      : env.DEBUG === "true" || /com\.supertokens/.test(env.DEBUG);
   return {
     supertokens: {
       connectionURI: env.SUPERTOKENS_CONNECTION_URI,

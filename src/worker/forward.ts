@@ -96,7 +96,12 @@ export function upstreamUrl(origin: URL, canonicalPath: string, search: string):
  * One request to the origin within `timeoutMs` (until its headers), redirects not followed. Every failure is
  * a JSON answer with a stable code: unreachable → 502, too slow → 504, a status no HTTP client can pass on → 502.
  */
-export async function fetchOrigin(fetchImpl: typeof fetch, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+export async function fetchOrigin(
+  fetchImpl: typeof fetch,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<Response> {
   const controller = new AbortController();
   const TIMEOUT = Symbol("timeout");
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -43,7 +43,8 @@ function checkPublicPaths(patterns: readonly string[], allowPublicSite: boolean)
     const star = p.endsWith("*");
     const prefix = star ? p.slice(0, -1) : p;
     if (star && (prefix === "" || prefix === "/")) {
-      if (!allowPublicSite) fail(`PUBLIC_PATHS entry "${p}" makes every path public: set ALLOW_PUBLIC_SITE=true if that is meant`);
+      if (!allowPublicSite)
+        fail(`PUBLIC_PATHS entry "${p}" makes every path public: set ALLOW_PUBLIC_SITE=true if that is meant`);
       continue;
     }
     if (!prefix.startsWith("/")) fail(`PUBLIC_PATHS entries must start with "/": ${p}`);
@@ -128,7 +129,10 @@ export class FrontDoor {
     const url = new URL(request.url);
     const canonical = canonicalPath(url.pathname, { allowEncodedSlashes: this.allowEncodedSlashes });
     if (!canonical.ok) {
-      return this.cors(request, jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason }));
+      return this.cors(
+        request,
+        jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason }),
+      );
     }
     const path = canonical.path;
     const method = request.method.toUpperCase();
@@ -149,7 +153,8 @@ export class FrontDoor {
         res.headers.set("allow", `${route.method}, OPTIONS`);
         return this.cors(request, res);
       }
-      const answer = route.api === "refresh" ? refreshSessionInRequest(this.#ctx, request) : signOutInRequest(this.#ctx, request);
+      const answer =
+        route.api === "refresh" ? refreshSessionInRequest(this.#ctx, request) : signOutInRequest(this.#ctx, request);
       return this.cors(request, await answer);
     }
     if (this.demoSignIn && method === "POST" && path === `${base}/demo/signin`) {
@@ -173,9 +178,16 @@ export class FrontDoor {
     return result.applyTo(upstream);
   }
 
-  private forward(request: Request, url: URL, path: string, origin: URL, session: Session | undefined): Promise<Response> | Response {
+  private forward(
+    request: Request,
+    url: URL,
+    path: string,
+    origin: URL,
+    session: Session | undefined,
+  ): Promise<Response> | Response {
     const target = upstreamUrl(origin, path, url.search);
-    if (target === undefined) return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: "unforwardable" });
+    if (target === undefined)
+      return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: "unforwardable" });
     const headers = upstreamHeaders(request.headers, {
       url,
       clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
@@ -212,7 +224,8 @@ export class FrontDoor {
   }
 }
 
-const MISCONFIGURED = () => jsonResponse(500, { message: "front door misconfigured", code: "ERR_FRONT_DOOR_MISCONFIGURED" });
+const MISCONFIGURED = () =>
+  jsonResponse(500, { message: "front door misconfigured", code: "ERR_FRONT_DOOR_MISCONFIGURED" });
 const doors = new Map<string, FrontDoor | FrontDoorConfigError>();
 
 /**

@@ -301,7 +301,10 @@ export interface CoreEmulator {
   /** recipe user id -> stored user (live; use upsertUser to change it). */
   users: Map<string, StoredUser>;
   /** refresh token -> lineage info (live). */
-  refreshTokens: Map<string, { sessionHandle: string; parentRefreshTokenHash2: string | null; antiCsrfToken: string | null }>;
+  refreshTokens: Map<
+    string,
+    { sessionHandle: string; parentRefreshTokenHash2: string | null; antiCsrfToken: string | null }
+  >;
   /** Live config (see setConfig). */
   config: EmulatorConfig & { apiKey?: string };
   /** Stops listening and destroys all sockets (keep-alive included) and pending delays. */

@@ -10,7 +10,17 @@ import { pathToFileURL } from "node:url";
 const SUPPORTED_CDI = ["2.21", "3.0", "4.0", "5.0", "5.1", "5.2", "5.3", "5.4"]; // advertised by /apiversion
 // The real core 12.1 accepts all of these in `cdi-version`; anything else is a 400.
 const ACCEPTED_CDI = new Set([
-  ...Array.from({ length: 15 }, (_, i) => `2.${i + 7}`), "3.0", "3.1", "4.0", "5.0", "5.1", "5.2", "5.3", "5.4", "5.5", "5.6",
+  ...Array.from({ length: 15 }, (_, i) => `2.${i + 7}`),
+  "3.0",
+  "3.1",
+  "4.0",
+  "5.0",
+  "5.1",
+  "5.2",
+  "5.3",
+  "5.4",
+  "5.5",
+  "5.6",
 ]);
 const LEGACY_HEADER = {
   1: "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsInZlcnNpb24iOiIxIn0=",
@@ -19,7 +29,17 @@ const LEGACY_HEADER = {
 const PROTECTED = {
   3: ["sub", "exp", "iat", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"],
   4: ["sub", "exp", "iat", "tId", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"],
-  5: ["sub", "exp", "iat", "tId", "rsub", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"],
+  5: [
+    "sub",
+    "exp",
+    "iat",
+    "tId",
+    "rsub",
+    "sessionHandle",
+    "refreshTokenHash1",
+    "parentRefreshTokenHash1",
+    "antiCsrfToken",
+  ],
 };
 const REQUIRED_CLAIMS = {
   2: ["userId", "expiryTime", "timeCreated", "sessionHandle", "refreshTokenHash1", "userData"],
@@ -50,7 +70,11 @@ function tryJson(text) {
 // Key-order-insensitive JSON, used to decide whether a token's payload differs from the DB row.
 function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  if (isObject(v))
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`)
+      .join(",")}}`;
   return JSON.stringify(v);
 }
 
@@ -86,9 +110,7 @@ export async function startCoreEmulator(options = {}) {
     refreshTokenValidityMin: options.refreshTokenValidityMin ?? 144000,
     dynamicKeyUpdateIntervalHours: options.dynamicKeyUpdateIntervalHours ?? 168,
   };
-  const [dyn, stat, orphan] = await Promise.all(
-    [0, 1, 2].map(() => generateKeyPair("rsa", { modulusLength: 2048 })),
-  );
+  const [dyn, stat, orphan] = await Promise.all([0, 1, 2].map(() => generateKeyPair("rsa", { modulusLength: 2048 })));
   const startedAt = Date.now();
   const keys = {
     dynamic: [keyFromPair(dyn, `d-${startedAt}`, startedAt)], // newest first
@@ -151,7 +173,10 @@ export async function startCoreEmulator(options = {}) {
 
   // ---------------------------------------------------------------- tokens
   // The access token the core itself mints for a session row (create / refresh / promotion / regenerate).
-  function coreAccessToken(row, { refreshTokenHash1, parentRefreshTokenHash1 = null, antiCsrfToken = null, version = 5, exp }) {
+  function coreAccessToken(
+    row,
+    { refreshTokenHash1, parentRefreshTokenHash1 = null, antiCsrfToken = null, version = 5, exp },
+  ) {
     const iat = nowSec();
     const payload = {
       iat,
@@ -202,14 +227,24 @@ export async function startCoreEmulator(options = {}) {
     let payload;
     if (legacy) {
       const timeCreated = pick("timeCreated", o.iat !== undefined ? o.iat * 1000 : nowMs);
-      const expiryTime = pick("expiryTime", o.exp !== undefined ? o.exp * 1000 : timeCreated + cfg.accessTokenValiditySec * 1000);
+      const expiryTime = pick(
+        "expiryTime",
+        o.exp !== undefined ? o.exp * 1000 : timeCreated + cfg.accessTokenValiditySec * 1000,
+      );
       const { sessionHandle, refreshTokenHash1 } = common;
       payload = { userId: sub, expiryTime, timeCreated, sessionHandle, refreshTokenHash1 };
       if (common.parentRefreshTokenHash1 !== null) payload.parentRefreshTokenHash1 = common.parentRefreshTokenHash1;
       if (common.antiCsrfToken !== null) payload.antiCsrfToken = common.antiCsrfToken;
       payload.userData = { ...(o.payload ?? {}) };
     } else {
-      payload = { iat, exp: pick("exp", iat + cfg.accessTokenValiditySec), sub, tId: pick("tId", "public"), rsub: pick("rsub", sub), ...common };
+      payload = {
+        iat,
+        exp: pick("exp", iat + cfg.accessTokenValiditySec),
+        sub,
+        tId: pick("tId", "public"),
+        rsub: pick("rsub", sub),
+        ...common,
+      };
       if (version < 5) delete payload.rsub;
       if (version < 4) delete payload.tId;
       Object.assign(payload, o.payload ?? {});
@@ -254,7 +289,12 @@ export async function startCoreEmulator(options = {}) {
       if (!isObject(header)) return { error: "Invalid JWT header" };
       // The core assumes the latest version when the header carries none.
       version = header.version === undefined ? 5 : typeof header.version === "string" ? Number(header.version) : NaN;
-      if (header.typ !== "JWT" || header.alg !== "RS256" || typeof header.kid !== "string" || ![3, 4, 5].includes(version)) {
+      if (
+        header.typ !== "JWT" ||
+        header.alg !== "RS256" ||
+        typeof header.kid !== "string" ||
+        ![3, 4, 5].includes(version)
+      ) {
         return { error: "Invalid JWT header" };
       }
       kid = header.kid;
@@ -279,7 +319,13 @@ export async function startCoreEmulator(options = {}) {
     const p = payload;
     const info =
       version === 2
-        ? { userId: p.userId, recipeUserId: p.userId, tenantId: "public", expiryMs: p.expiryTime, userData: isObject(p.userData) ? p.userData : {} }
+        ? {
+            userId: p.userId,
+            recipeUserId: p.userId,
+            tenantId: "public",
+            expiryMs: p.expiryTime,
+            userData: isObject(p.userData) ? p.userData : {},
+          }
         : {
             userId: p.sub,
             recipeUserId: version >= 5 ? p.rsub : p.sub,
@@ -288,12 +334,21 @@ export async function startCoreEmulator(options = {}) {
             userData: Object.fromEntries(Object.entries(p).filter(([k]) => !PROTECTED[version].includes(k))),
           };
     Object.assign(info, { sessionHandle: p.sessionHandle, refreshTokenHash1: p.refreshTokenHash1 });
-    Object.assign(info, { parentRefreshTokenHash1: p.parentRefreshTokenHash1 ?? null, antiCsrfToken: p.antiCsrfToken ?? null });
+    Object.assign(info, {
+      parentRefreshTokenHash1: p.parentRefreshTokenHash1 ?? null,
+      antiCsrfToken: p.antiCsrfToken ?? null,
+    });
     return { version, kid, payload, info };
   }
 
   // ---------------------------------------------------------------- session logic (CDI 5.4)
-  const sessionJson = ({ handle, userId, recipeUserId, userDataInJWT, tenantId }) => ({ handle, userId, recipeUserId, userDataInJWT, tenantId });
+  const sessionJson = ({ handle, userId, recipeUserId, userDataInJWT, tenantId }) => ({
+    handle,
+    userId,
+    recipeUserId,
+    userDataInJWT,
+    tenantId,
+  });
 
   function assertNoProtected(payload) {
     if (Object.keys(payload).some((k) => PROTECTED[5].includes(k))) {
@@ -309,14 +364,33 @@ export async function startCoreEmulator(options = {}) {
     return token;
   }
 
-  function createSession({ tenantId = "public", userId, userDataInJWT = {}, userDataInDatabase = {}, useDynamicSigningKey = true, enableAntiCsrf = false }) {
+  function createSession({
+    tenantId = "public",
+    userId,
+    userDataInJWT = {},
+    userDataInDatabase = {},
+    useDynamicSigningKey = true,
+    enableAntiCsrf = false,
+  }) {
     assertNoProtected(userDataInJWT);
     const now = Date.now();
     const handle = crypto.randomUUID() + (tenantId === "public" ? "" : `_${tenantId}`);
     const antiCsrfToken = enableAntiCsrf ? crypto.randomUUID() : null;
     // As the core: the body's userId is the recipe user; the session's userId is its primary user, if linked.
-    const row = { handle, userId: primaryIdOf(userId), recipeUserId: userId, tenantId, userDataInJWT: { ...userDataInJWT }, userDataInDatabase };
-    Object.assign(row, { refreshTokenHash2: "", expiresAt: now + refreshValidityMs(), createdAt: now, useStaticKey: !useDynamicSigningKey });
+    const row = {
+      handle,
+      userId: primaryIdOf(userId),
+      recipeUserId: userId,
+      tenantId,
+      userDataInJWT: { ...userDataInJWT },
+      userDataInDatabase,
+    };
+    Object.assign(row, {
+      refreshTokenHash2: "",
+      expiresAt: now + refreshValidityMs(),
+      createdAt: now,
+      useStaticKey: !useDynamicSigningKey,
+    });
     const refreshToken = issueRefreshToken(row, null, antiCsrfToken);
     row.refreshTokenHash2 = sha256(sha256(refreshToken));
     sessions.set(handle, row);
@@ -347,7 +421,13 @@ export async function startCoreEmulator(options = {}) {
     if (t.parentRefreshTokenHash1 === null && !payloadChanged) {
       return {
         status: "OK",
-        session: { handle: t.sessionHandle, userId: t.userId, recipeUserId: t.recipeUserId, userDataInJWT: t.userData, tenantId: t.tenantId },
+        session: {
+          handle: t.sessionHandle,
+          userId: t.userId,
+          recipeUserId: t.recipeUserId,
+          userDataInJWT: t.userData,
+          tenantId: t.tenantId,
+        },
       };
     }
     // Post-refresh token (or changed payload): the core looks at the row and may promote / re-mint.
@@ -378,7 +458,10 @@ export async function startCoreEmulator(options = {}) {
     if (row.refreshTokenHash2 !== hash2) {
       if (rt.parentRefreshTokenHash2 === null || rt.parentRefreshTokenHash2 !== row.refreshTokenHash2) {
         // Core 5.4 reports theft but does not revoke; the SDK does that.
-        return { status: "TOKEN_THEFT_DETECTED", session: { handle: row.handle, userId: row.userId, recipeUserId: row.recipeUserId } };
+        return {
+          status: "TOKEN_THEFT_DETECTED",
+          session: { handle: row.handle, userId: row.userId, recipeUserId: row.recipeUserId },
+        };
       }
       // The child of the current token is in use: promote it first.
       row.refreshTokenHash2 = hash2;
@@ -445,7 +528,8 @@ export async function startCoreEmulator(options = {}) {
     // A user without an email is a passwordless (phone) user: the claim then counts as verified.
     const phoneNumber = pick("phoneNumber", null) ?? (email === null ? "+15550000000" : null);
     const recipeId = o.recipeId ?? prev?.recipeId ?? (email === null ? "passwordless" : "emailpassword");
-    if (recipeId === "emailpassword" && email === null) throw new HttpError(400, "an emailpassword user needs an email");
+    if (recipeId === "emailpassword" && email === null)
+      throw new HttpError(400, "an emailpassword user needs an email");
     const user = {
       userId: o.userId,
       recipeId,
@@ -507,7 +591,11 @@ export async function startCoreEmulator(options = {}) {
         thirdParty: u.thirdParty,
       }),
     );
-    const thirdParty = uniq(members.filter((u) => u.thirdParty).map((u) => JSON.stringify({ id: u.thirdParty.id, userId: u.thirdParty.userId })));
+    const thirdParty = uniq(
+      members
+        .filter((u) => u.thirdParty)
+        .map((u) => JSON.stringify({ id: u.thirdParty.id, userId: u.thirdParty.userId })),
+    );
     return {
       id: primaryId,
       isPrimaryUser: users.get(primaryId)?.isPrimaryUser ?? false,
@@ -564,7 +652,8 @@ export async function startCoreEmulator(options = {}) {
       const { method, token } = fields(body, { method: "string", token: "string" });
       if (method !== "token") throw new HttpError(400, "Unsupported method for email verification");
       const t = evTokens.get(token);
-      if (t === undefined || t.tenantId !== (tenantId ?? "public")) return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
+      if (t === undefined || t.tenantId !== (tenantId ?? "public"))
+        return { status: "EMAIL_VERIFICATION_INVALID_TOKEN_ERROR" };
       // Verifying one (user, email) pair uses up all of that pair's tokens.
       for (const [k, v] of evTokens) if (v.userId === t.userId && v.email === t.email) evTokens.delete(k);
       verifiedEmails.add(evKey(t.userId, t.email));
@@ -588,10 +677,23 @@ export async function startCoreEmulator(options = {}) {
       }),
     "POST /recipe/session/verify": ({ body }) =>
       verifySession(
-        fields(body, { accessToken: "string", antiCsrfToken: "string?", doAntiCsrfCheck: "boolean", enableAntiCsrf: "boolean", checkDatabase: "boolean" }),
+        fields(body, {
+          accessToken: "string",
+          antiCsrfToken: "string?",
+          doAntiCsrfCheck: "boolean",
+          enableAntiCsrf: "boolean",
+          checkDatabase: "boolean",
+        }),
       ),
     "POST /recipe/session/refresh": ({ body }) =>
-      refreshSession(fields(body, { refreshToken: "string", antiCsrfToken: "string?", enableAntiCsrf: "boolean", useDynamicSigningKey: "boolean" })),
+      refreshSession(
+        fields(body, {
+          refreshToken: "string",
+          antiCsrfToken: "string?",
+          enableAntiCsrf: "boolean",
+          useDynamicSigningKey: "boolean",
+        }),
+      ),
     "POST /recipe/session/remove": ({ body, tenantId }) => {
       let handles;
       if (body.sessionHandles !== undefined) {
@@ -614,7 +716,17 @@ export async function startCoreEmulator(options = {}) {
       const row = sessions.get(query.get("sessionHandle") ?? "");
       if (!row || row.expiresAt < Date.now()) return { status: "UNAUTHORISED", message: "Session does not exist." };
       const { handle, userId, recipeUserId, expiresAt, createdAt, userDataInDatabase, userDataInJWT, tenantId } = row;
-      return { status: "OK", sessionHandle: handle, userId, recipeUserId, expiry: expiresAt, timeCreated: createdAt, userDataInDatabase, userDataInJWT, tenantId };
+      return {
+        status: "OK",
+        sessionHandle: handle,
+        userId,
+        recipeUserId,
+        expiry: expiresAt,
+        timeCreated: createdAt,
+        userDataInDatabase,
+        userDataInJWT,
+        tenantId,
+      };
     },
     "GET /recipe/session/user": ({ query, tenantId }) => {
       const userId = query.get("userId");
@@ -681,23 +793,48 @@ export async function startCoreEmulator(options = {}) {
   // Convenience create for tests; answers exactly like POST /<tenant>/recipe/session (nulls dropped).
   function createTestSession(o) {
     const { tenantId = "public", userId, payload = {}, sessionData = {}, useDynamicSigningKey = true, antiCsrf } = o;
-    const out = createSession({ tenantId, userId, userDataInJWT: payload, userDataInDatabase: sessionData, useDynamicSigningKey, enableAntiCsrf: antiCsrf === true });
+    const out = createSession({
+      tenantId,
+      userId,
+      userDataInJWT: payload,
+      userDataInDatabase: sessionData,
+      useDynamicSigningKey,
+      enableAntiCsrf: antiCsrf === true,
+    });
     return withoutNulls(out);
   }
   const keyIds = () => ({ dynamic: keys.dynamic.map((k) => k.kid), static: keys.static.kid, orphan: keys.orphan.kid });
 
   const emuRoutes = {
     "GET /__emu/stats": () => ({ counts: stats.counts, requests: stats.requests }),
-    "POST /__emu/reset-stats": () => (resetStats(), { status: "OK" }),
+    "POST /__emu/reset-stats": () => {
+      resetStats();
+      return { status: "OK" };
+    },
     "POST /__emu/rotate": () => ({ kid: rotateDynamicKey() }),
-    "POST /__emu/failure": ({ body }) => (setFailure(body.mode ?? null, body), { status: "OK" }),
-    "POST /__emu/delay": ({ body }) => (setDelay(body.ms ?? body.delayMs), { status: "OK" }),
+    "POST /__emu/failure": ({ body }) => {
+      setFailure(body.mode ?? null, body);
+      return { status: "OK" };
+    },
+    "POST /__emu/delay": ({ body }) => {
+      setDelay(body.ms ?? body.delayMs);
+      return { status: "OK" };
+    },
     "POST /__emu/mint": ({ body }) => ({ token: mintAccessToken(body) }),
-    "POST /__emu/session": ({ body }) => (req(body, "userId", "string"), createTestSession(body)),
+    "POST /__emu/session": ({ body }) => {
+      req(body, "userId", "string");
+      return createTestSession(body);
+    },
     "POST /__emu/user": ({ body }) => upsertUser(body),
     "POST /__emu/user/remove": ({ body }) => ({ status: "OK", didExist: removeUser(req(body, "userId", "string")) }),
-    "GET /__emu/users": () => ({ users: [...users.values()], verifiedEmails: [...verifiedEmails].map((k) => k.split("\n")) }),
-    "POST /__emu/reset": () => (reset(), { status: "OK" }),
+    "GET /__emu/users": () => ({
+      users: [...users.values()],
+      verifiedEmails: [...verifiedEmails].map((k) => k.split("\n")),
+    }),
+    "POST /__emu/reset": () => {
+      reset();
+      return { status: "OK" };
+    },
     "GET /__emu/keys": () => keyIds(),
     "GET /__emu/sessions": () => ({ sessions: [...sessions.values()] }),
     "POST /__emu/config": ({ body }) => setConfig(body),
@@ -719,7 +856,10 @@ export async function startCoreEmulator(options = {}) {
 
   function sleep(ms) {
     return new Promise((resolve) => {
-      const t = setTimeout(() => (timers.delete(t), resolve()), ms);
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
       timers.add(t);
     });
   }
@@ -771,7 +911,11 @@ export async function startCoreEmulator(options = {}) {
       key: routeKey,
       url: request.url,
       tenantId,
-      headers: { "cdi-version": request.headers["cdi-version"], "api-key": request.headers["api-key"], rid: request.headers.rid },
+      headers: {
+        "cdi-version": request.headers["cdi-version"],
+        "api-key": request.headers["api-key"],
+        rid: request.headers.rid,
+      },
       body: tryJson(raw) ?? raw,
     });
     if (stats.requests.length > REQUEST_LOG_MAX) stats.requests.shift();

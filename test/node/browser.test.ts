@@ -11,8 +11,6 @@ import { ROOT, startDevScript, type DevScript } from "./helpers/dev-script.js";
 
 const HAVE_CHROMIUM = haveChromium("browser.test.ts");
 
-type Mode = "cookie" | "header";
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** supertokens-web-js bundled for the browser, exposed as `window.ST = { SuperTokens, Session }`. */
@@ -46,7 +44,9 @@ async function startOrigin(appJs: string): Promise<{ url: string; server: Server
     seen.push(`${req.method} ${path}`);
     if (req.method === "GET" && path === "/public/index.html") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end('<!doctype html><html><head><meta charset="utf-8"><title>e2e</title><script src="/public/app.js"></script></head><body></body></html>');
+      res.end(
+        '<!doctype html><html><head><meta charset="utf-8"><title>e2e</title><script src="/public/app.js"></script></head><body></body></html>',
+      );
       return;
     }
     if (req.method === "GET" && path === "/public/app.js") {
@@ -153,7 +153,9 @@ interface NetEntry {
               return { value: (await (window as any).ST.Session.attemptRefreshingSession()) as boolean };
             } catch (e: any) {
               // supertokens-website throws the refresh Response itself on a non-401 error status.
-              return { thrown: e instanceof Response ? { status: e.status, body: await e.text() } : String(e?.message ?? e) };
+              return {
+                thrown: e instanceof Response ? { status: e.status, body: await e.text() } : String(e?.message ?? e),
+              };
             }
           }),
         signOut: () => page.evaluate(() => (window as any).ST.Session.signOut() as Promise<void>),
@@ -164,11 +166,17 @@ interface NetEntry {
       // Not counted: the SDK's own bookkeeping cookie `st-last-access-token-update`, written even without a session.
       const sessionCookies = async () =>
         (await context.cookies())
-          .filter((c) => ["sAccessToken", "sRefreshToken", "sFrontToken", "st-access-token", "st-refresh-token"].includes(c.name))
+          .filter((c) =>
+            ["sAccessToken", "sRefreshToken", "sFrontToken", "st-access-token", "st-refresh-token"].includes(c.name),
+          )
           .map((c) => c.name)
           .sort();
       const cookieNames = (header: string | undefined) =>
-        (header ?? "").split(";").map((c) => c.trim().split("=")[0]).filter(Boolean).sort();
+        (header ?? "")
+          .split(";")
+          .map((c) => c.trim().split("=")[0])
+          .filter(Boolean)
+          .sort();
 
       beforeAll(async () => {
         context = await browser!.newContext();
@@ -224,7 +232,7 @@ interface NetEntry {
         expect(res).toEqual({ status: 200, body: { status: "OK", userId: `alice-${mode}` } });
         const req = (await netSince(0)).filter((e) => e.path === "/auth/demo/signin").at(-1)!;
         expect(req.reqHeaders["st-auth-mode"]).toBe(mode); // added by the SDK's interceptor, not by us
-        expect(req.reqHeaders["rid"]).toBe("anti-csrf");
+        expect(req.reqHeaders.rid).toBe("anti-csrf");
 
         expect(await sdk.exists()).toBe(true);
         expect(await sdk.userId()).toBe(`alice-${mode}`);
@@ -247,7 +255,7 @@ interface NetEntry {
           // …which supertokens-website keeps in frontend cookies st-access-token / st-refresh-token (not HttpOnly).
           expect(cookies).toEqual(expect.arrayContaining(["st-access-token", "st-refresh-token"]));
           const meReq = (await netSince(0)).filter((e) => e.path === "/api/me").at(-1)!;
-          expect(meReq.reqHeaders["authorization"]).toMatch(/^Bearer ey/);
+          expect(meReq.reqHeaders.authorization).toMatch(/^Bearer ey/);
         }
       }, 90_000);
 
@@ -272,18 +280,18 @@ interface NetEntry {
         expect(refreshCalls.every((e) => e.status === 200)).toBe(true);
         const refreshReq = refreshCalls[0]!;
         expect(refreshReq.method).toBe("POST");
-        expect(refreshReq.reqHeaders["rid"]).toBe("session");
+        expect(refreshReq.reqHeaders.rid).toBe("session");
         expect(refreshReq.reqHeaders["fdi-version"]).toBeTruthy();
         expect(refreshReq.reqHeaders["st-auth-mode"]).toBe(mode);
-        if (mode === "cookie") expect(refreshReq.reqHeaders["cookie"]).toMatch(/sRefreshToken=/);
-        else expect(refreshReq.reqHeaders["authorization"]).toMatch(/^Bearer /);
+        if (mode === "cookie") expect(refreshReq.reqHeaders.cookie).toMatch(/sRefreshToken=/);
+        else expect(refreshReq.reqHeaders.authorization).toMatch(/^Bearer /);
         // What the browser saw on the wire, in order (a 401 from the expired token, then refresh, then retry),
         // unless the SDK refreshed proactively first; either way the page's fetch resolved with 200.
         console.log(
           `browser e2e [${mode}] expiry: ${during.map((e) => `${e.method} ${e.path} → ${e.status}`).join(", ")}; ` +
             `refresh request headers: ${JSON.stringify(Object.keys(refreshReq.reqHeaders).sort())}; ` +
-            `rid=${refreshReq.reqHeaders["rid"]} fdi-version=${refreshReq.reqHeaders["fdi-version"]} ` +
-            `authorization=${refreshReq.reqHeaders["authorization"]?.slice(0, 12) ?? "-"}… cookies=${JSON.stringify(cookieNames(refreshReq.reqHeaders["cookie"]))}`,
+            `rid=${refreshReq.reqHeaders.rid} fdi-version=${refreshReq.reqHeaders["fdi-version"]} ` +
+            `authorization=${refreshReq.reqHeaders.authorization?.slice(0, 12) ?? "-"}… cookies=${JSON.stringify(cookieNames(refreshReq.reqHeaders.cookie))}`,
         );
         // Either the SDK reacted to the 401 (me → 401, refresh → 200, me → 200) or it refreshed first.
         expect([
@@ -362,7 +370,10 @@ interface NetEntry {
         try {
           const netBefore = net.length;
           const me = await pageFetch("/api/me");
-          expect(me).toEqual({ status: 503, body: { message: "SuperTokens core unavailable", code: expect.any(String) } });
+          expect(me).toEqual({
+            status: 503,
+            body: { message: "SuperTokens core unavailable", code: expect.any(String) },
+          });
           expect((await netSince(netBefore)).map((e) => `${e.path} ${e.status}`)).toEqual(["/api/me 503"]);
           expect(await sdk.exists()).toBe(true);
         } finally {

@@ -24,9 +24,13 @@ const VALIDITY_SEC = 4; // short, so the SDK has to refresh within a few seconds
   const text = (id: string) => page.locator(`#${id}`).innerText();
   /** Waits until element `id`'s text contains `part` (the page updates itself; the test only watches). */
   const waitForText = (id: string, part: string, timeout = 10_000) =>
-    page.waitForFunction(([i, p]) => document.getElementById(i)?.textContent?.includes(p) === true, [id, part] as const, {
-      timeout,
-    });
+    page.waitForFunction(
+      ([i, p]) => document.getElementById(i)?.textContent?.includes(p) === true,
+      [id, part] as const,
+      {
+        timeout,
+      },
+    );
   const events = async () => (await page.locator("#events li .action").allInnerTexts()).reverse(); // oldest first
   /** `GET /private/me` from the page, through the SDK's fetch interceptor, as the page itself calls it. */
   const pageFetchMe = () =>

@@ -23,7 +23,10 @@ describe("npm start", () => {
       body: JSON.stringify({ userId: "alice" }),
     });
     expect(signin.status).toBe(200);
-    const cookies = signin.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookies = signin.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const me = await fetch(`${base}/private`, { headers: { cookie: cookies } });
     expect(me.status).toBe(200);
     expect(me.headers.get("cache-control")).toBe("private, no-store");

@@ -192,7 +192,7 @@ export const DIVERGENCES: Divergence[] = [
     case: "v5 signature in standard base64 with = padding",
     node: { status: "OK" },
     ours: { status: "TRY_REFRESH_TOKEN" },
-    why: STRICT_GRAMMAR + " A signature outside the grammar fails verification (try refresh), like any bad signature.",
+    why: `${STRICT_GRAMMAR} A signature outside the grammar fails verification (try refresh), like any bad signature.`,
   },
   {
     case: "v5 payload with an embedded '!' (skipped by Buffer)",
@@ -205,8 +205,8 @@ export const DIVERGENCES: Divergence[] = [
     node: { status: "OK", userId: "spaced", recipeUserId: "r" },
     ours: { status: "OK", userId: "  spaced  ", recipeUserId: " r " },
     why:
-      "Node's sanitizeStringInput trims the ids it reads from the token: `\" admin \"` becomes `admin`, another user. " +
-      "We keep the id exactly as the core wrote it (the core holds `\" admin \"`); the front door encodes it losslessly.",
+      'Node\'s sanitizeStringInput trims the ids it reads from the token: `" admin "` becomes `admin`, another user. ' +
+      'We keep the id exactly as the core wrote it (the core holds `" admin "`); the front door encodes it losslessly.',
   },
   {
     case: "header version 6 (future version)",
@@ -234,7 +234,7 @@ export const DIVERGENCES: Divergence[] = [
     case: 'header version "05"',
     node: { status: "OK" },
     ours: { status: "UNAUTHORISED", clearTokens: false },
-    why: "As for \"3abc\": not a version string the core writes.",
+    why: 'As for "3abc": not a version string the core writes.',
   },
   {
     case: "duplicate sub in the payload (validly signed)",
@@ -306,7 +306,6 @@ export interface KnownBug {
   where: string;
 }
 
-
 // Fixed in src/token/parse.ts (the signature is judged at verification; any present kid parses): the cases now
 // agree with Node and run as ordinary corpus cases. Keep the table for the next disagreement found.
 export const KNOWN_BUGS: KnownBug[] = [];
@@ -367,7 +366,10 @@ async function refreshedByNode(userId: string): Promise<{ token: string; antiCsr
 }
 
 /** The same through our engine's create/refresh. */
-async function refreshedByOurs(st: SuperTokensEdge, userId: string): Promise<{ token: string; antiCsrf: string | undefined }> {
+async function refreshedByOurs(
+  st: SuperTokensEdge,
+  userId: string,
+): Promise<{ token: string; antiCsrf: string | undefined }> {
   const s = await st.createNewSessionWithoutRequestResponse("public", userId, { role: "admin" });
   const t = s.getAllSessionTokensDangerously();
   const r = await st.refreshSessionWithoutRequestResponse(t.refreshToken!, false, t.antiCsrfToken);
@@ -404,7 +406,12 @@ export const CASES: Case[] = [
   },
   {
     name: "v5 valid, custom claims (nested, unicode)",
-    make: (ctx) => ({ token: mint(ctx, { sub: "bob", payload: { roles: ["a", "b"], nested: { x: 1, y: [null, true] }, name: "Zoë 🙂" } }) }),
+    make: (ctx) => ({
+      token: mint(ctx, {
+        sub: "bob",
+        payload: { roles: ["a", "b"], nested: { x: 1, y: [null, true] }, name: "Zoë 🙂" },
+      }),
+    }),
     expect: { status: "OK", userId: "bob" },
   },
   {
@@ -700,7 +707,10 @@ export const CASES: Case[] = [
     make: (ctx) => ({ token: mint(ctx, { header: { b64: false, crit: ["b64"] } }) }),
     expect: { status: "TRY_REFRESH_TOKEN" },
   },
-  { name: "header field jku", make: (ctx) => ({ token: mint(ctx, { header: { jku: "https://evil.example/jwks.json" } }) }) },
+  {
+    name: "header field jku",
+    make: (ctx) => ({ token: mint(ctx, { header: { jku: "https://evil.example/jwks.json" } }) }),
+  },
   { name: "header field unknown (x-extra)", make: (ctx) => ({ token: mint(ctx, { header: { "x-extra": 1 } }) }) },
 
   // ---- legacy v2 tokens our keys cannot verify ----------------------------------------------------
@@ -713,7 +723,14 @@ export const CASES: Case[] = [
     name: "v2 orphan-signed, timeCreated older than jwksRefreshIntervalSec",
     make: (ctx) => {
       const now = Date.now();
-      return { token: mint(ctx, { version: 2, key: "orphan", timeCreated: now - JWKS_INTERVAL_MS - 1000, expiryTime: now + 3600_000 }) };
+      return {
+        token: mint(ctx, {
+          version: 2,
+          key: "orphan",
+          timeCreated: now - JWKS_INTERVAL_MS - 1000,
+          expiryTime: now + 3600_000,
+        }),
+      };
     },
     expect: { status: "TRY_REFRESH_TOKEN" },
   },
@@ -721,7 +738,10 @@ export const CASES: Case[] = [
     name: "v2 orphan-signed, timeCreated exactly jwksRefreshIntervalSec ago",
     make: (ctx) => {
       const at = futureSecond(250);
-      return { token: mint(ctx, { version: 2, key: "orphan", timeCreated: at - JWKS_INTERVAL_MS, expiryTime: at + 3600_000 }), at };
+      return {
+        token: mint(ctx, { version: 2, key: "orphan", timeCreated: at - JWKS_INTERVAL_MS, expiryTime: at + 3600_000 }),
+        at,
+      };
     },
     expect: { status: "TRY_REFRESH_TOKEN" },
   },
@@ -729,7 +749,15 @@ export const CASES: Case[] = [
     name: "v2 orphan-signed, timeCreated 1 ms inside the window ⇒ core",
     make: (ctx) => {
       const at = futureSecond(250);
-      return { token: mint(ctx, { version: 2, key: "orphan", timeCreated: at - JWKS_INTERVAL_MS + 1, expiryTime: at + 3600_000 }), at };
+      return {
+        token: mint(ctx, {
+          version: 2,
+          key: "orphan",
+          timeCreated: at - JWKS_INTERVAL_MS + 1,
+          expiryTime: at + 3600_000,
+        }),
+        at,
+      };
     },
     expect: { status: "TRY_REFRESH_TOKEN", coreVerify: 1 },
   },
@@ -829,9 +857,18 @@ export const CASES: Case[] = [
     make: (ctx) => ({ token: mint(ctx, { rawPayloadSegment: b64url("not json") }) }),
     expect: { status: "UNAUTHORISED", clearTokens: false },
   },
-  { name: "token longer than 16 KB", make: (ctx) => ({ token: mint(ctx, { payload: { blob: "x".repeat(17 * 1024) } }) }) },
-  { name: "v5 payload in standard base64 (+ /, no padding)", make: (ctx) => ({ token: stdBase64PayloadToken(ctx, false) }) },
-  { name: "v5 payload in standard base64 with = padding", make: (ctx) => ({ token: stdBase64PayloadToken(ctx, true) }) },
+  {
+    name: "token longer than 16 KB",
+    make: (ctx) => ({ token: mint(ctx, { payload: { blob: "x".repeat(17 * 1024) } }) }),
+  },
+  {
+    name: "v5 payload in standard base64 (+ /, no padding)",
+    make: (ctx) => ({ token: stdBase64PayloadToken(ctx, false) }),
+  },
+  {
+    name: "v5 payload in standard base64 with = padding",
+    make: (ctx) => ({ token: stdBase64PayloadToken(ctx, true) }),
+  },
   {
     name: "v5 signature in standard base64 with = padding",
     make: (ctx) => {
@@ -937,7 +974,12 @@ export const CASES: Case[] = [
     name: "checkDatabase on a revoked session (caches warm)",
     make: (ctx) => {
       const s = coreSession(ctx, { userId: "revoked" });
-      return { token: s.token, options: { checkDatabase: true }, warm: true, afterWarm: () => void ctx.emu.sessions.delete(s.handle) };
+      return {
+        token: s.token,
+        options: { checkDatabase: true },
+        warm: true,
+        afterWarm: () => void ctx.emu.sessions.delete(s.handle),
+      };
     },
     expect: { status: "UNAUTHORISED", clearTokens: true, coreVerify: 1 },
   },
@@ -1057,8 +1099,16 @@ export const CASES: Case[] = [
   },
 
   // ---- core / JWKS outages (fresh engines: the first case meets cold JWKS caches) ----------------
-  { name: "core down, cold JWKS cache", config: "coreOutage", make: (ctx) => ({ token: mint(ctx), coreFailure: "down" }) },
-  { name: "JWKS answers HTTP 500, cold cache", config: "coreOutage", make: (ctx) => ({ token: mint(ctx), coreFailure: "500" }) },
+  {
+    name: "core down, cold JWKS cache",
+    config: "coreOutage",
+    make: (ctx) => ({ token: mint(ctx), coreFailure: "down" }),
+  },
+  {
+    name: "JWKS answers HTTP 500, cold cache",
+    config: "coreOutage",
+    make: (ctx) => ({ token: mint(ctx), coreFailure: "500" }),
+  },
   {
     name: "core back: the JWKS loads",
     config: "coreOutage",
@@ -1086,7 +1136,12 @@ export const CASES: Case[] = [
     name: "checkDatabase while the core is down",
     config: "coreOutage",
     // warm: Node's querier learns the core's API version first (else its /apiversion call fails before verify)
-    make: (ctx) => ({ token: coreSession(ctx).token, options: { checkDatabase: true }, coreFailure: "down", warm: true }),
+    make: (ctx) => ({
+      token: coreSession(ctx).token,
+      options: { checkDatabase: true },
+      coreFailure: "down",
+      warm: true,
+    }),
   },
   {
     name: "refreshed token while the core answers HTTP 500",

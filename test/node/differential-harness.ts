@@ -25,7 +25,11 @@ function defined<T extends object>(o: T): Partial<T> {
 
 /** (Re)initialises supertokens-node against `coreUrl` with `config`; its JWKS cache starts empty. */
 export function initNodeSdk(coreUrl: string, config: EngineConfig): void {
-  bootNodeSdk({ connectionURI: coreUrl, websiteDomain: WEBSITE_DOMAIN, recipeList: [NodeSessionApi.init(defined({ ...config }))] });
+  bootNodeSdk({
+    connectionURI: coreUrl,
+    websiteDomain: WEBSITE_DOMAIN,
+    recipeList: [NodeSessionApi.init(defined({ ...config }))],
+  });
 }
 
 /** A fresh instance of our engine (empty JWKS and verified-token caches). */
@@ -62,11 +66,18 @@ export type Outcome =
   | { status: "CORE_UNAVAILABLE"; message: string }
   | { status: "THROWN"; message: string };
 
-export type Measured = Outcome & { /** calls of the core's POST /recipe/session/verify during this verification */ coreVerify: number; jwksFetches: number };
+export type Measured = Outcome & {
+  /** calls of the core's POST /recipe/session/verify during this verification */ coreVerify: number;
+  jwksFetches: number;
+};
 
 type LooseGet = (token: string | undefined, antiCsrf?: string, options?: VerifyOptions) => Promise<unknown>;
 
-export async function verifyWithNode(token: string | undefined, antiCsrf?: string, options?: VerifyOptions): Promise<Outcome> {
+export async function verifyWithNode(
+  token: string | undefined,
+  antiCsrf?: string,
+  options?: VerifyOptions,
+): Promise<Outcome> {
   try {
     const get = NodeSessionApi.getSessionWithoutRequestResponse as unknown as LooseGet;
     const s = (await get(token, antiCsrf, options)) as NodeSessionContainer | undefined;
@@ -102,10 +113,12 @@ export async function verifyWithOurs(
 ): Promise<Outcome> {
   try {
     const get = st.getSessionWithoutRequestResponse.bind(st) as unknown as LooseGet;
-    const r = (await get(token, antiCsrf, options)) as Awaited<ReturnType<SuperTokensEdge["getSessionWithoutRequestResponse"]>> | {
-      status: "OK";
-      session: undefined;
-    };
+    const r = (await get(token, antiCsrf, options)) as
+      | Awaited<ReturnType<SuperTokensEdge["getSessionWithoutRequestResponse"]>>
+      | {
+          status: "OK";
+          session: undefined;
+        };
     switch (r.status) {
       case "OK": {
         const s = r.session;

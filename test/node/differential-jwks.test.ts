@@ -4,7 +4,14 @@
 // the same instants, Node first, and each engine's fetches are counted separately.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { SuperTokensEdge } from "../../src/index.js";
-import { createOurs, initNodeSdk, measured, verifyWithNode, verifyWithOurs, type Measured } from "./differential-harness.js";
+import {
+  createOurs,
+  initNodeSdk,
+  measured,
+  verifyWithNode,
+  verifyWithOurs,
+  type Measured,
+} from "./differential-harness.js";
 import { useCoreEmulator } from "./helpers/emulator.js";
 
 const INTERVAL_MS = 14400 * 1000; // default jwksRefreshIntervalSec of both
@@ -24,7 +31,10 @@ afterAll(() => {
 });
 
 /** Verifies every token with Node, then every token with ours, at clock `t0 + atMs`; returns both sides. */
-async function both(atMs: number, tokens: string[]): Promise<{ node: Measured[]; ours: Measured[]; nodeFetches: number; oursFetches: number }> {
+async function both(
+  atMs: number,
+  tokens: string[],
+): Promise<{ node: Measured[]; ours: Measured[]; nodeFetches: number; oursFetches: number }> {
   vi.setSystemTime(t0 + atMs);
   const node: Measured[] = [];
   const ours: Measured[] = [];
@@ -37,7 +47,9 @@ async function both(atMs: number, tokens: string[]): Promise<{ node: Measured[];
 const statuses = (xs: Measured[]) => xs.map((x) => x.status);
 /** Tokens that stay unexpired across the whole file (the last step is 4 h later). */
 const mintMany = (n: number, kid?: string) =>
-  Array.from({ length: n }, (_, i) => emu().mintAccessToken({ sub: `u${i}`, exp: Math.floor(t0 / 1000) + 20_000, ...(kid ? { kid } : {}) }));
+  Array.from({ length: n }, (_, i) =>
+    emu().mintAccessToken({ sub: `u${i}`, exp: Math.floor(t0 / 1000) + 20_000, ...(kid ? { kid } : {}) }),
+  );
 
 describe("JWKS fetches: supertokens-node vs ours", () => {
   it("N valid tokens: one fetch each", async () => {
@@ -123,9 +135,17 @@ describe("JWKS fetches: deliberate differences", () => {
     emu().setFailure("down");
     let r = await both(base + 1000, [rotated]);
     emu().setFailure(null);
-    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["CORE_UNAVAILABLE"], { node: 1, ours: 1 }]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([
+      ["TRY_REFRESH_TOKEN"],
+      ["CORE_UNAVAILABLE"],
+      { node: 1, ours: 1 },
+    ]);
     r = await both(base + 1100, [rotated]);
-    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["OK"], ["CORE_UNAVAILABLE"], { node: 1, ours: 0 }]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([
+      ["OK"],
+      ["CORE_UNAVAILABLE"],
+      { node: 1, ours: 0 },
+    ]);
     r = await both(base + 1600, [rotated]);
     expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["OK"], ["OK"], { node: 0, ours: 1 }]);
   });
@@ -141,8 +161,14 @@ describe("JWKS fetches: deliberate differences", () => {
     const rs = [];
     for (const [i, t] of tokens.entries()) rs.push(await both(stale + i * 100, [t]));
     emu().setFailure(null);
-    expect(rs.map((r) => [statuses(r.node)[0], statuses(r.ours)[0]])).toEqual(Array(3).fill(["TRY_REFRESH_TOKEN", "OK"]));
-    expect(rs.map(fetches)).toEqual([{ node: 1, ours: 1 }, { node: 1, ours: 0 }, { node: 1, ours: 0 }]);
+    expect(rs.map((r) => [statuses(r.node)[0], statuses(r.ours)[0]])).toEqual(
+      Array(3).fill(["TRY_REFRESH_TOKEN", "OK"]),
+    );
+    expect(rs.map(fetches)).toEqual([
+      { node: 1, ours: 1 },
+      { node: 1, ours: 0 },
+      { node: 1, ours: 0 },
+    ]);
   });
 
   it("the clock steps back behind the last fetch: Node refuses a newly rotated key until its clock catches up, ours refetches", async () => {
@@ -153,6 +179,10 @@ describe("JWKS fetches: deliberate differences", () => {
     vi.setSystemTime(t0 + at + 100); // 4.9 s back
     const rotated = mintAt(at + 100, { kid: emu().rotateDynamicKey() });
     const r = await both(at + 100, [rotated]);
-    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([["TRY_REFRESH_TOKEN"], ["OK"], { node: 0, ours: 1 }]);
+    expect([statuses(r.node), statuses(r.ours), fetches(r)]).toEqual([
+      ["TRY_REFRESH_TOKEN"],
+      ["OK"],
+      { node: 0, ours: 1 },
+    ]);
   });
 });

@@ -34,7 +34,14 @@ import { jwtHeader } from "./helpers/tokens.js";
 export { DIVERGENCES, KNOWN_BUGS } from "./differential-corpus.js";
 
 /** Session-specific claims: differ between two equivalent sessions, or between two tokens the core minted. */
-const VOLATILE_CLAIMS = ["iat", "exp", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"];
+const VOLATILE_CLAIMS = [
+  "iat",
+  "exp",
+  "sessionHandle",
+  "refreshTokenHash1",
+  "parentRefreshTokenHash1",
+  "antiCsrfToken",
+];
 
 const emu = useCoreEmulator();
 let st: SuperTokensEdge;
@@ -67,7 +74,8 @@ async function withFailure<T>(m: Made, fn: () => Promise<T>): Promise<T> {
 }
 
 const node = (m: Made) => withFailure(m, () => measured(emu(), () => verifyWithNode(m.token, m.antiCsrf, m.options)));
-const ours = (m: Made) => withFailure(m, () => measured(emu(), () => verifyWithOurs(st, m.token, m.antiCsrf, m.options)));
+const ours = (m: Made) =>
+  withFailure(m, () => measured(emu(), () => verifyWithOurs(st, m.token, m.antiCsrf, m.options)));
 
 function withDefaults(e: Expect): Record<string, unknown> {
   return { coreVerify: 0, ...(e.status === "OK" ? { replaced: false } : {}), ...e };
@@ -113,7 +121,8 @@ function comparable(o: Measured, made: Made, perEngine: boolean): Record<string,
 }
 
 function summary(o: Outcome & { coreVerify: number }): string {
-  const extra = o.status === "UNAUTHORISED" ? ` clearTokens=${o.clearTokens}` : o.status === "OK" ? ` replaced=${o.replaced}` : "";
+  const extra =
+    o.status === "UNAUTHORISED" ? ` clearTokens=${o.clearTokens}` : o.status === "OK" ? ` replaced=${o.replaced}` : "";
   return `${o.status}${extra} core=${o.coreVerify}`;
 }
 
@@ -150,7 +159,9 @@ async function runCase(c: Case): Promise<void> {
   const bug = KNOWN_BUGS.find((b) => b.case === c.name);
   if (bug !== undefined) {
     expect(n, "supertokens-node's outcome").toMatchObject(withDefaults(c.expect!));
-    expect(o, `KNOWN_BUGS "${c.name}": our outcome changed (fixed? then delete the entry)`).toMatchObject(withDefaults(bug.ours));
+    expect(o, `KNOWN_BUGS "${c.name}": our outcome changed (fixed? then delete the entry)`).toMatchObject(
+      withDefaults(bug.ours),
+    );
     return;
   }
   const cn = comparable(n, madeNode, c.perEngine === true);
@@ -178,7 +189,10 @@ describe("differential corpus", () => {
     for (const b of KNOWN_BUGS) {
       const c = CASES.find((x) => x.name === b.case);
       expect(c?.expect, `KNOWN_BUGS entry "${b.case}" names a case with Node's outcome as \`expect\``).toBeDefined();
-      expect(DIVERGENCES.some((d) => d.case === b.case), `"${b.case}" is either a bug or a divergence`).toBe(false);
+      expect(
+        DIVERGENCES.some((d) => d.case === b.case),
+        `"${b.case}" is either a bug or a divergence`,
+      ).toBe(false);
     }
     for (const d of DIVERGENCES) {
       const c = CASES.find((x) => x.name === d.case);

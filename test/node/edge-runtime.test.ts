@@ -38,7 +38,11 @@ afterAll(() => {
 });
 
 const post = (path: string, body: unknown) =>
-  runtime.dispatchFetch(`${site}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  runtime.dispatchFetch(`${site}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 const verify = async (tokens: Record<string, string>) => (await post("/__scenario/verify", { tokens })).json();
 const kidOf = (token: string) => jwtHeader(token).kid;
 const jwksFetches = () => emu().stats.counts["GET /.well-known/jwks.json"] ?? 0;
@@ -93,7 +97,9 @@ describe("Vercel Edge (edge-runtime)", () => {
   });
 
   it("JWKS rotation: a token with the new kid verifies after one refetch for the unknown kid", async () => {
-    expect(await verify({ before: emu().mintAccessToken({ sub: "edge-before" }) })).toEqual({ before: { status: "OK", userId: "edge-before" } });
+    expect(await verify({ before: emu().mintAccessToken({ sub: "edge-before" }) })).toEqual({
+      before: { status: "OK", userId: "edge-before" },
+    });
     await sleep(600); // past the default jwksCooldownMs (500) since this isolate's JWKS load
     const fetchesBefore = jwksFetches();
     const kid = emu().rotateDynamicKey();

@@ -68,7 +68,8 @@ function rawRequest(port: number, head: Buffer, body: Buffer = Buffer.alloc(0), 
         const c = line.indexOf(":");
         if (c > 0) {
           const k = line.slice(0, c).trim().toLowerCase();
-          headers[k] = headers[k] === undefined ? line.slice(c + 1).trim() : `${headers[k]}, ${line.slice(c + 1).trim()}`;
+          headers[k] =
+            headers[k] === undefined ? line.slice(c + 1).trim() : `${headers[k]}, ${line.slice(c + 1).trim()}`;
         }
       }
       let payload: Buffer = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
@@ -96,20 +97,53 @@ function send(front: string, method: string, target: string, headers: Record<str
 // ---------------------------------------------------------------- the attack corpus
 // One "up one level" per spelling; each ends with the separator it relies on.
 const UP: [cls: string, spelling: string][] = [
-  ["encoded-slash", "..%2f"], ["encoded-slash", "..%2F"], ["encoded-slash", "%2e%2e%2f"], ["encoded-slash", "%2E%2E%2F"],
-  ["encoded-slash", ".%2e%2f"], ["encoded-slash", "%2e.%2F"],
-  ["encoded-backslash", "..%5c"], ["encoded-backslash", "..%5C"], ["encoded-backslash", "%2e%2e%5c"], ["encoded-backslash", ".%2E%5C"],
-  ["raw-backslash", "..\\"], ["raw-backslash", "%2e%2e\\"], ["raw-backslash", ".\\..\\"],
-  ["params", "..;/"], ["params", "..;x=1/"], ["params", "..;jsessionid=ABC/"], ["params", "%2e%2e;/"], ["params", ".%2e;/"],
-  ["params", "%2E.;x/"], ["params", "..;%2f"],
-  ["encoded-params", "..%3b/"], ["encoded-params", "..%3B/"], ["encoded-params", "%2e%2e%3bx/"], ["encoded-params", ".%2e%3B/"],
-  ["double-encoding", "%252e%252e%252f"], ["double-encoding", "%252E%252E%252F"], ["double-encoding", "%252e%252e/"],
-  ["double-encoding", "..%252f"], ["double-encoding", "..%255c"], ["double-encoding", "%25%32%65%25%32%65/"],
-  ["double-encoding", "..%25%32%66"], ["double-encoding", "%25252e%25252e/"],
-  ["overlong-utf8", "%c0%ae%c0%ae/"], ["overlong-utf8", "%C0%AE%C0%AE%C0%AF"], ["overlong-utf8", "..%c0%af"],
-  ["overlong-utf8", "..%c1%9c"], ["overlong-utf8", "%e0%80%ae%e0%80%ae/"], ["overlong-utf8", "..%e0%80%af"],
-  ["control", "..%00/"], ["control", ".%00./"], ["control", "..%0a/"], ["control", "..%09/"], ["control", "..%7f/"],
-  ["invalid-escape", "..%2/"], ["invalid-escape", "..%zz/"], ["invalid-escape", "%u002e%u002e/"], ["invalid-escape", "..%u2215"],
+  ["encoded-slash", "..%2f"],
+  ["encoded-slash", "..%2F"],
+  ["encoded-slash", "%2e%2e%2f"],
+  ["encoded-slash", "%2E%2E%2F"],
+  ["encoded-slash", ".%2e%2f"],
+  ["encoded-slash", "%2e.%2F"],
+  ["encoded-backslash", "..%5c"],
+  ["encoded-backslash", "..%5C"],
+  ["encoded-backslash", "%2e%2e%5c"],
+  ["encoded-backslash", ".%2E%5C"],
+  ["raw-backslash", "..\\"],
+  ["raw-backslash", "%2e%2e\\"],
+  ["raw-backslash", ".\\..\\"],
+  ["params", "..;/"],
+  ["params", "..;x=1/"],
+  ["params", "..;jsessionid=ABC/"],
+  ["params", "%2e%2e;/"],
+  ["params", ".%2e;/"],
+  ["params", "%2E.;x/"],
+  ["params", "..;%2f"],
+  ["encoded-params", "..%3b/"],
+  ["encoded-params", "..%3B/"],
+  ["encoded-params", "%2e%2e%3bx/"],
+  ["encoded-params", ".%2e%3B/"],
+  ["double-encoding", "%252e%252e%252f"],
+  ["double-encoding", "%252E%252E%252F"],
+  ["double-encoding", "%252e%252e/"],
+  ["double-encoding", "..%252f"],
+  ["double-encoding", "..%255c"],
+  ["double-encoding", "%25%32%65%25%32%65/"],
+  ["double-encoding", "..%25%32%66"],
+  ["double-encoding", "%25252e%25252e/"],
+  ["overlong-utf8", "%c0%ae%c0%ae/"],
+  ["overlong-utf8", "%C0%AE%C0%AE%C0%AF"],
+  ["overlong-utf8", "..%c0%af"],
+  ["overlong-utf8", "..%c1%9c"],
+  ["overlong-utf8", "%e0%80%ae%e0%80%ae/"],
+  ["overlong-utf8", "..%e0%80%af"],
+  ["control", "..%00/"],
+  ["control", ".%00./"],
+  ["control", "..%0a/"],
+  ["control", "..%09/"],
+  ["control", "..%7f/"],
+  ["invalid-escape", "..%2/"],
+  ["invalid-escape", "..%zz/"],
+  ["invalid-escape", "%u002e%u002e/"],
+  ["invalid-escape", "..%u2215"],
 ];
 const PREFIXES = ["/public/", "/auth/", "/"];
 const TARGET = "private/secret.txt";
@@ -123,7 +157,8 @@ interface Attack {
 
 function attacks(): Attack[] {
   const out: Attack[] = [];
-  for (const prefix of PREFIXES) for (const [cls, up] of UP) out.push({ cls, method: "GET", target: `${prefix}${up}${TARGET}` });
+  for (const prefix of PREFIXES)
+    for (const [cls, up] of UP) out.push({ cls, method: "GET", target: `${prefix}${up}${TARGET}` });
   // One level deeper, so a single resolved `..` is not enough: the spelling must work twice.
   for (const [cls, up] of UP) out.push({ cls, method: "GET", target: `/public/a/${up}${up}${TARGET}` });
   // At the end of the path: the directory itself.
@@ -192,7 +227,10 @@ function judge(a: Attack, res: RawResponse): string | undefined {
   return `unexpected ${res.status} (${fromOrigin ? "origin" : "front door"}): ${res.body.slice(0, 120)}`;
 }
 
-async function runAttacks(front: string, list: Attack[]): Promise<{ findings: Finding[]; statuses: Record<string, number> }> {
+async function runAttacks(
+  front: string,
+  list: Attack[],
+): Promise<{ findings: Finding[]; statuses: Record<string, number> }> {
   const findings: Finding[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
@@ -206,7 +244,12 @@ async function runAttacks(front: string, list: Attack[]): Promise<{ findings: Fi
         const why = judge(a, res);
         if (why !== undefined) {
           const extra = a.headers ? ` ${JSON.stringify(a.headers)}` : "";
-          findings.push({ cls: a.cls, request: `${a.method} ${JSON.stringify(a.target).slice(1, -1)}${extra}`, status: res.status, why });
+          findings.push({
+            cls: a.cls,
+            request: `${a.method} ${JSON.stringify(a.target).slice(1, -1)}${extra}`,
+            status: res.status,
+            why,
+          });
         }
       }
     }),
@@ -218,7 +261,9 @@ async function runAttacks(front: string, list: Attack[]): Promise<{ findings: Fi
 function summary(name: string, list: Attack[], r: { findings: Finding[]; statuses: Record<string, number> }) {
   const byClass: Record<string, number> = {};
   for (const f of r.findings) byClass[f.cls] = (byClass[f.cls] ?? 0) + 1;
-  console.log(`${name}: ${list.length} attacks, statuses ${JSON.stringify(r.statuses)}, findings by class ${JSON.stringify(byClass)}`);
+  console.log(
+    `${name}: ${list.length} attacks, statuses ${JSON.stringify(r.statuses)}, findings by class ${JSON.stringify(byClass)}`,
+  );
 }
 
 async function signInCookies(front: string): Promise<string> {
@@ -228,7 +273,10 @@ async function signInCookies(front: string): Promise<string> {
     body: JSON.stringify({ userId: "u" }),
   });
   expect(res.status).toBe(200);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 // ---------------------------------------------------------------- fixtures
@@ -259,7 +307,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, "auth", "x"), "auth x");
   writeFileSync(join(dir, "private", "secret.txt"), SECRET);
   const port = await freePort();
-  python = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], { stdio: "ignore" });
+  python = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", dir], {
+    stdio: "ignore",
+  });
   pythonUrl = `http://127.0.0.1:${port}`;
   await waitFor(`${pythonUrl}/public/index.html`);
   permissive = await startPermissiveOrigin(SECRET);
@@ -318,7 +368,12 @@ describe("without a session the secret never comes back, and nothing answers 5xx
     summary("permissive", list, r);
     expect(r.findings).toEqual([]);
     // No request without a session reached the origin with a path (or routing header) it reads as /private/.
-    expect(permissive.requests().filter((q) => q.served !== undefined).map((q) => `${q.url} → ${q.served}`)).toEqual([]);
+    expect(
+      permissive
+        .requests()
+        .filter((q) => q.served !== undefined)
+        .map((q) => `${q.url} → ${q.served}`),
+    ).toEqual([]);
   }, 180_000);
 });
 
@@ -340,7 +395,8 @@ describe("beyond the spec: look-alike dots and slashes", () => {
     "..%20%20%5C",
   ];
   const list: Attack[] = [];
-  for (const prefix of ["/public/", "/auth/"]) for (const up of LOOKALIKE_UP) list.push({ cls: "lookalike", method: "GET", target: `${prefix}${up}${TARGET}` });
+  for (const prefix of ["/public/", "/auth/"])
+    for (const up of LOOKALIKE_UP) list.push({ cls: "lookalike", method: "GET", target: `${prefix}${up}${TARGET}` });
 
   it("the permissive origin (extended readings) serves them when asked directly", async () => {
     for (const a of list) expect((await send(permissive.url, "GET", a.target)).body, a.target).toBe(SECRET);
@@ -361,14 +417,23 @@ describe("OPTIONS", () => {
       expect(res.status, target).toBe(401);
       expect(res.body).toBe('{"message":"unauthorised"}');
     }
-    const withBody = await send(frontPermissive.front, "OPTIONS", `/${TARGET}`, { Origin: "http://evil.example", "Access-Control-Request-Method": "GET" }, "x=1");
+    const withBody = await send(
+      frontPermissive.front,
+      "OPTIONS",
+      `/${TARGET}`,
+      { Origin: "http://evil.example", "Access-Control-Request-Method": "GET" },
+      "x=1",
+    );
     expect(withBody.status).toBe(401);
     expect(permissive.requests()).toEqual([]);
   });
 
   it("a real preflight is forwarded without a session (and the permissive origin gives it no body)", async () => {
     permissive.reset();
-    const res = await send(frontPermissive.front, "OPTIONS", `/${TARGET}`, { Origin: "http://app.example", "Access-Control-Request-Method": "GET" });
+    const res = await send(frontPermissive.front, "OPTIONS", `/${TARGET}`, {
+      Origin: "http://app.example",
+      "Access-Control-Request-Method": "GET",
+    });
     expect(res.status).toBe(204);
     expect(res.body).not.toContain(SECRET);
     expect(permissive.requests().map((q) => [q.method, q.url])).toEqual([["OPTIONS", `/${TARGET}`]]);
@@ -417,7 +482,9 @@ describe("forwarding headers under wrangler dev", () => {
     const [r] = permissive.requests();
     expect(r).toBeDefined();
     const h = r!.headers;
-    expect(JSON.stringify([h["x-forwarded-for"], h["x-real-ip"], h["true-client-ip"], h.forwarded])).not.toContain("6.6.6.6");
+    expect(JSON.stringify([h["x-forwarded-for"], h["x-real-ip"], h["true-client-ip"], h.forwarded])).not.toContain(
+      "6.6.6.6",
+    );
     expect(h["x-forwarded-host"]).toBe(`127.0.0.1:${new URL(frontPermissive.front).port}`);
     expect(h["x-forwarded-proto"]).toBe("http");
     // RFC 7239, written by the front door from what it knows (wrangler dev reports the client as 127.0.0.1).

@@ -55,7 +55,9 @@ export const notBlocked: SessionClaimValidator = {
   id: "not-blocked",
   shouldRefetch: () => false,
   validate: async (payload) =>
-    payload.blocked === true ? { isValid: false, reason: { message: "blocked", actualValue: true } } : { isValid: true },
+    payload.blocked === true
+      ? { isValid: false, reason: { message: "blocked", actualValue: true } }
+      : { isValid: true },
 };
 
 // ------------------------------------------------------------------ drivers: same calls, two engines
@@ -71,10 +73,17 @@ export interface VerifyOptions {
   isVerified?: { refetchTimeOnFalseInSeconds?: number; maxAgeInSeconds?: number };
 }
 
-function isVerifiedOverride(claim: { validators: { isVerified(a?: number, b?: number): unknown } }, options: VerifyOptions | undefined) {
+function isVerifiedOverride(
+  claim: { validators: { isVerified(a?: number, b?: number): unknown } },
+  options: VerifyOptions | undefined,
+) {
   const v = options?.isVerified;
   if (v === undefined) return {};
-  return { overrideGlobalClaimValidators: () => [claim.validators.isVerified(v.refetchTimeOnFalseInSeconds, v.maxAgeInSeconds)] };
+  return {
+    overrideGlobalClaimValidators: () => [
+      claim.validators.isVerified(v.refetchTimeOnFalseInSeconds, v.maxAgeInSeconds),
+    ],
+  };
 }
 
 function withoutTestOptions(options: VerifyOptions | undefined) {
@@ -105,7 +114,13 @@ function sdkDriver(): Driver {
     name: "sdk",
     create: (req, userId, payload) =>
       nodeCustom.withPreParsedRequestResponse(req, async (baseReq: unknown, baseRes: unknown) => {
-        const s = await NodeSession.createNewSession(baseReq, baseRes, "public", supertokens.convertToRecipeUserId(userId), payload);
+        const s = await NodeSession.createNewSession(
+          baseReq,
+          baseRes,
+          "public",
+          supertokens.convertToRecipeUserId(userId),
+          payload,
+        );
         return Response.json({ userId: s.getUserId() });
       }),
     verify: (req, options) =>
@@ -116,7 +131,12 @@ function sdkDriver(): Driver {
           if (err !== undefined) return Response.json({ thrown: String(err) }, { status: 500 });
           return Response.json(sessionBody(s));
         },
-        options === undefined ? undefined : { ...withoutTestOptions(options), ...isVerifiedOverride(NodeEmailVerification.EmailVerificationClaim, options) },
+        options === undefined
+          ? undefined
+          : {
+              ...withoutTestOptions(options),
+              ...isVerifiedOverride(NodeEmailVerification.EmailVerificationClaim, options),
+            },
       ),
     auth: (req) => handleAuth(req),
   };
@@ -136,7 +156,9 @@ function oursDriver(st: SuperTokensEdge): Driver {
           req,
           options === undefined
             ? undefined
-            : ({ ...withoutTestOptions(options), ...isVerifiedOverride(EmailVerificationClaim, options) } as Parameters<SuperTokensEdge["getSession"]>[1]),
+            : ({ ...withoutTestOptions(options), ...isVerifiedOverride(EmailVerificationClaim, options) } as Parameters<
+                SuperTokensEdge["getSession"]
+              >[1]),
         );
       } catch (err) {
         // What the SDK's withSession hands its callback: an error that is not a session outcome (a bug, or a
@@ -188,7 +210,9 @@ export async function setupDifferential(config: DiffConfig): Promise<DiffEnv> {
           functions: (oi: any) => ({
             ...oi,
             getGlobalClaimValidators: (input: any) =>
-              config.blockedValidator ? [...input.claimValidatorsAddedByOtherRecipes, notBlocked] : input.claimValidatorsAddedByOtherRecipes,
+              config.blockedValidator
+                ? [...input.claimValidatorsAddedByOtherRecipes, notBlocked]
+                : input.claimValidatorsAddedByOtherRecipes,
           }),
         },
       }),
@@ -205,10 +229,20 @@ export async function setupDifferential(config: DiffConfig): Promise<DiffEnv> {
     ...(config.antiCsrf === undefined ? {} : { antiCsrf: config.antiCsrf }),
     ...(config.emailVerification ? { claimsAddedOnCreate: [EmailVerificationClaim] } : {}),
     ...(ours.length > 0
-      ? { getGlobalClaimValidators: ({ claimValidatorsAddedByOtherRecipes }) => [...claimValidatorsAddedByOtherRecipes, ...ours] }
+      ? {
+          getGlobalClaimValidators: ({ claimValidatorsAddedByOtherRecipes }) => [
+            ...claimValidatorsAddedByOtherRecipes,
+            ...ours,
+          ],
+        }
       : {}),
   });
-  return { emu, st, drivers: { sdk: framework(sdkDriver()), ours: framework(oursDriver(st)) }, close: () => emu.close() };
+  return {
+    emu,
+    st,
+    drivers: { sdk: framework(sdkDriver()), ours: framework(oursDriver(st)) },
+    close: () => emu.close(),
+  };
 }
 
 // ------------------------------------------------------------------ the browser + frontend SDK
@@ -249,7 +283,12 @@ export class Client {
   clone(): Client {
     const c = new Client(this.mode);
     c.jar = new Map(this.jar);
-    Object.assign(c, { accessToken: this.accessToken, refreshToken: this.refreshToken, antiCsrf: this.antiCsrf, frontToken: this.frontToken });
+    Object.assign(c, {
+      accessToken: this.accessToken,
+      refreshToken: this.refreshToken,
+      antiCsrf: this.antiCsrf,
+      frontToken: this.frontToken,
+    });
     return c;
   }
 
@@ -366,7 +405,14 @@ export interface Trace {
   approx: Approx[];
 }
 
-const VOLATILE_UP = new Set(["exp", "iat", "sessionHandle", "refreshTokenHash1", "parentRefreshTokenHash1", "antiCsrfToken"]);
+const VOLATILE_UP = new Set([
+  "exp",
+  "iat",
+  "sessionHandle",
+  "refreshTokenHash1",
+  "parentRefreshTokenHash1",
+  "antiCsrfToken",
+]);
 const typeOf = (v: unknown) => (v === null ? "<null>" : `<${typeof v}>`);
 
 /** A session claim's payload entry (`{ v: value, t: fetchedAtMs }`, as src/session/claims.ts writes it). */
@@ -380,7 +426,11 @@ function headerState(v: string | null): "absent" | "empty" | "set" {
   return v === null ? "absent" : v === "" ? "empty" : "set";
 }
 
-export async function observe(label: string, req: Request, res: Response): Promise<{ observed: Observed; approx: Approx }> {
+export async function observe(
+  label: string,
+  req: Request,
+  res: Response,
+): Promise<{ observed: Observed; approx: Approx }> {
   const text = await res.clone().text();
   let body: unknown = text;
   try {
@@ -414,7 +464,11 @@ export async function observe(label: string, req: Request, res: Response): Promi
   const claimAges: Record<string, number> = {};
   if (ft === "remove") frontToken = "remove";
   else if (ft !== null) {
-    const decoded = JSON.parse(Buffer.from(ft, "base64").toString("utf8")) as { uid: string; ate: number; up: Record<string, unknown> };
+    const decoded = JSON.parse(Buffer.from(ft, "base64").toString("utf8")) as {
+      uid: string;
+      ate: number;
+      up: Record<string, unknown>;
+    };
     expect(Object.keys(decoded), `${label}: front-token key order`).toEqual(["uid", "ate", "up"]);
     ate = decoded.ate;
     const up: Record<string, unknown> = {};
@@ -443,7 +497,13 @@ export async function observe(label: string, req: Request, res: Response): Promi
       stRefreshToken: headerState(res.headers.get("st-refresh-token")),
       exposeHeaders: res.headers.get("access-control-expose-headers"),
     },
-    approx: { at, rawSetCookie: res.headers.getSetCookie(), ate, cacheControl: res.headers.get("cache-control"), claimAges },
+    approx: {
+      at,
+      rawSetCookie: res.headers.getSetCookie(),
+      ate,
+      cacheControl: res.headers.get("cache-control"),
+      claimAges,
+    },
   };
 }
 
@@ -468,7 +528,11 @@ export class Run {
   }
 
   /** Sign-in; `authMode` undefined = no `st-auth-mode` header. */
-  async create(label: string, c: Client, o: { authMode?: string; userId?: string; payload?: Record<string, unknown>; req?: ReqOpts } = {}) {
+  async create(
+    label: string,
+    c: Client,
+    o: { authMode?: string; userId?: string; payload?: Record<string, unknown>; req?: ReqOpts } = {},
+  ) {
     const req = c.request("/signin", { send: "none", ...o.req, authMode: o.authMode });
     return this.record(label, req, await this.d.create(req, o.userId ?? "user-1", o.payload), c);
   }
@@ -557,12 +621,18 @@ export interface Scenario {
    * at single steps: there each side must match its own expectation (status and body), everything else must still
    * be equal. Recorded in `divergenceNotes`.
    */
-  deliberate?: { label: string; sdk: Pick<Observed, "status" | "body">; ours: Pick<Observed, "status" | "body">; why: string }[];
+  deliberate?: {
+    label: string;
+    sdk: Pick<Observed, "status" | "body">;
+    ours: Pick<Observed, "status" | "body">;
+    why: string;
+  }[];
 }
 
 /** Set-Cookie lines as the browser applies them: only the last line per cookie (name, Path, Domain), in order. */
 export function browserEffective(lines: string[]): string[] {
-  const key = (l: string) => `${l.slice(0, l.indexOf("="))}|${/; Path=([^;]*)/.exec(l)?.[1] ?? ""}|${/; Domain=([^;]*)/.exec(l)?.[1] ?? ""}`;
+  const key = (l: string) =>
+    `${l.slice(0, l.indexOf("="))}|${/; Path=([^;]*)/.exec(l)?.[1] ?? ""}|${/; Domain=([^;]*)/.exec(l)?.[1] ?? ""}`;
   return lines.filter((l, i) => !lines.slice(i + 1).some((later) => key(later) === key(l)));
 }
 
@@ -604,17 +674,22 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
       for (const t of [sdk, ours]) {
         const raw = t.steps[i]!.setCookie;
         const eff = browserEffective(raw);
-        if (eff.length !== raw.length) divergenceNotes.push(`${s.name} / ${label}: ${t.engine} raw Set-Cookie ${JSON.stringify(raw)}`);
+        if (eff.length !== raw.length)
+          divergenceNotes.push(`${s.name} / ${label}: ${t.engine} raw Set-Cookie ${JSON.stringify(raw)}`);
         t.steps[i] = { ...t.steps[i]!, setCookie: eff };
       }
     }
     const deliberate = s.deliberate?.find((d) => d.label === label);
     if (deliberate !== undefined) {
-      expect(sdk.steps[i], `${s.name} / ${label}: the SDK's side of a deliberate divergence`).toMatchObject(deliberate.sdk);
+      expect(sdk.steps[i], `${s.name} / ${label}: the SDK's side of a deliberate divergence`).toMatchObject(
+        deliberate.sdk,
+      );
       expect(ours.steps[i], `${s.name} / ${label}: our side of a deliberate divergence`).toMatchObject(deliberate.ours);
       const rest = (o: Observed) => ({ ...o, status: 0, body: null, contentType: null });
       expect(rest(ours.steps[i]!), `${s.name} / ${label}`).toEqual(rest(sdk.steps[i]!));
-      divergenceNotes.push(`${s.name} / ${label}: sdk ${sdk.steps[i]!.status}, ours ${ours.steps[i]!.status} (${deliberate.why})`);
+      divergenceNotes.push(
+        `${s.name} / ${label}: sdk ${sdk.steps[i]!.status}, ours ${ours.steps[i]!.status} (${deliberate.why})`,
+      );
       continue;
     }
     expect(ours.steps[i], `${s.name} / ${label}`).toEqual(sdk.steps[i]);
@@ -624,24 +699,36 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
       const dates = cookieDates(s.browserEffectiveCookies ? browserEffective(x.rawSetCookie) : x.rawSetCookie);
       for (const cd of dates) {
         if (cd.name === "sAccessToken") {
-          expect(Math.abs(cd.ms - (x.at + ONE_YEAR_MS)), `${s.name} / ${label}: access cookie expiry ≈ now+1y`).toBeLessThanOrEqual(
-            DATE_TOLERANCE_MS,
-          );
+          expect(
+            Math.abs(cd.ms - (x.at + ONE_YEAR_MS)),
+            `${s.name} / ${label}: access cookie expiry ≈ now+1y`,
+          ).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
         }
       }
       return dates;
     }) as [CookieDate[], CookieDate[]];
-    expect(db.map((x) => x.name), `${s.name} / ${label}: dated cookies`).toEqual(da.map((x) => x.name));
+    expect(
+      db.map((x) => x.name),
+      `${s.name} / ${label}: dated cookies`,
+    ).toEqual(da.map((x) => x.name));
     da.forEach((cd, j) => {
-      expect(Math.abs(cd.ms - db[j]!.ms), `${s.name} / ${label}: ${cd.name} Expires`).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
+      expect(Math.abs(cd.ms - db[j]!.ms), `${s.name} / ${label}: ${cd.name} Expires`).toBeLessThanOrEqual(
+        DATE_TOLERANCE_MS,
+      );
     });
     for (const [k, age] of Object.entries(a.claimAges)) {
-      expect(Math.abs(age - (b.claimAges[k] ?? Number.NaN)), `${s.name} / ${label}: age of claim ${k}`).toBeLessThanOrEqual(CLAIM_AGE_TOLERANCE_MS);
+      expect(
+        Math.abs(age - (b.claimAges[k] ?? Number.NaN)),
+        `${s.name} / ${label}: age of claim ${k}`,
+      ).toBeLessThanOrEqual(CLAIM_AGE_TOLERANCE_MS);
     }
     expect(b.ate === undefined, `${s.name} / ${label}: front-token ate presence`).toBe(a.ate === undefined);
-    if (a.ate !== undefined) expect(Math.abs(a.ate - b.ate!), `${s.name} / ${label}: front-token ate`).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
+    if (a.ate !== undefined)
+      expect(Math.abs(a.ate - b.ate!), `${s.name} / ${label}: front-token ate`).toBeLessThanOrEqual(DATE_TOLERANCE_MS);
     if (a.cacheControl !== b.cacheControl) {
-      cacheControlNotes.push(`${s.name} / ${label}: sdk ${JSON.stringify(a.cacheControl)} vs ours ${JSON.stringify(b.cacheControl)}`);
+      cacheControlNotes.push(
+        `${s.name} / ${label}: sdk ${JSON.stringify(a.cacheControl)} vs ours ${JSON.stringify(b.cacheControl)}`,
+      );
     }
   }
   return traces;
@@ -651,13 +738,19 @@ export async function runDifferential(env: DiffEnv, s: Scenario): Promise<{ sdk:
  * One test file's differential: an emulator and both engines set up with `config` before the scenarios, one test
  * per scenario (`it.fails` for a `knownBug`), and the notes of what was accepted but not asserted printed after.
  */
-export function describeDifferential(title: string, config: DiffConfig, scenarios: Scenario[], divergenceHeading = "accepted divergences (set-then-clear cookies, README \"Deliberate differences\"):"): void {
+export function describeDifferential(
+  title: string,
+  config: DiffConfig,
+  scenarios: Scenario[],
+  divergenceHeading = 'accepted divergences (set-then-clear cookies, README "Deliberate differences"):',
+): void {
   let env: DiffEnv;
   beforeAll(async () => {
     env = await setupDifferential(config);
   });
   afterAll(async () => {
-    if (cacheControlNotes.length > 0) console.info(`cache-control differences (not asserted):\n  ${cacheControlNotes.join("\n  ")}`);
+    if (cacheControlNotes.length > 0)
+      console.info(`cache-control differences (not asserted):\n  ${cacheControlNotes.join("\n  ")}`);
     if (divergenceNotes.length > 0) console.info(`${divergenceHeading}\n  ${divergenceNotes.join("\n  ")}`);
     await env?.close();
   });

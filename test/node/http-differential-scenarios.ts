@@ -49,7 +49,8 @@ const wire = (s: string) => String.fromCharCode(...new TextEncoder().encode(s));
 const minted = (r: Run, sub = "user-1") => r.env.emu.mintAccessToken({ sub });
 
 /** A GET of the protected API carrying exactly this Cookie header (GET: no anti-CSRF rule in any config). */
-const getWithCookie = (r: Run, label: string, cookie: string) => r.verify(label, new Client("cookie"), { method: "GET", send: "none", cookie });
+const getWithCookie = (r: Run, label: string, cookie: string) =>
+  r.verify(label, new Client("cookie"), { method: "GET", send: "none", cookie });
 const getWithAuthorization = (r: Run, label: string, authorization: string) =>
   r.verify(label, new Client("header"), { method: "GET", send: "none", authorization });
 
@@ -67,13 +68,28 @@ export const frontDoorHardeningScenarios: Scenario[] = [
     name: "cookie names: U+00A0 / VT / FF around sAccessToken (SDK trim()s them), U+2000 / U+FEFF as their UTF-8 bytes (nobody trims them)",
     deliberate: [
       { label: "U+00A0 before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
-      { label: "U+00A0 before the name of the second pair", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
+      {
+        label: "U+00A0 before the name of the second pair",
+        sdk: SESSION_OF_USER_1,
+        ours: UNAUTHORISED,
+        why: TRIMMED_NAME,
+      },
       { label: "VT before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
       { label: "FF before the name", sdk: SESSION_OF_USER_1, ours: UNAUTHORISED, why: TRIMMED_NAME },
       { label: "U+00A0 after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: TRIMMED_VALUE },
       { label: "FF after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: TRIMMED_VALUE },
-      { label: "U+2000 (UTF-8 bytes) after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
-      { label: "U+FEFF (UTF-8 bytes) after the value", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
+      {
+        label: "U+2000 (UTF-8 bytes) after the value",
+        sdk: SESSION_OF_USER_1,
+        ours: TRY_REFRESH,
+        why: SKIPPED_BY_BUFFER,
+      },
+      {
+        label: "U+FEFF (UTF-8 bytes) after the value",
+        sdk: SESSION_OF_USER_1,
+        ours: TRY_REFRESH,
+        why: SKIPPED_BY_BUFFER,
+      },
       {
         label: "a valid sAccessToken, then U+00A0 sAccessToken=x",
         sdk: UNAUTHORISED,
@@ -92,13 +108,21 @@ export const frontDoorHardeningScenarios: Scenario[] = [
       await getWithCookie(r, "U+00A0 between the name and =", `sAccessToken\u00a0=${t}`);
       await getWithCookie(r, "U+00A0 after the value", `sAccessToken=${t}\u00a0`);
       await getWithCookie(r, "FF after the value", `sAccessToken=${t}\u000c`);
-      for (const [name, ch] of [["U+00A0", "\u00a0"], ["U+2000", "\u2000"], ["U+FEFF", "\ufeff"]] as const) {
+      for (const [name, ch] of [
+        ["U+00A0", "\u00a0"],
+        ["U+2000", "\u2000"],
+        ["U+FEFF", "\ufeff"],
+      ] as const) {
         await getWithCookie(r, `${name} (UTF-8 bytes) before the name`, `${wire(ch)}sAccessToken=${t}`);
         await getWithCookie(r, `${name} (UTF-8 bytes) between the name and =`, `sAccessToken${wire(ch)}=${t}`);
       }
       await getWithCookie(r, "U+2000 (UTF-8 bytes) after the value", `sAccessToken=${t}${wire("\u2000")}`);
       await getWithCookie(r, "U+FEFF (UTF-8 bytes) after the value", `sAccessToken=${t}${wire("\ufeff")}`);
-      await getWithCookie(r, "a valid sAccessToken, then U+00A0 sAccessToken=x", `sAccessToken=${t};\u00a0sAccessToken=x`);
+      await getWithCookie(
+        r,
+        "a valid sAccessToken, then U+00A0 sAccessToken=x",
+        `sAccessToken=${t};\u00a0sAccessToken=x`,
+      );
     },
   },
   {
@@ -106,7 +130,11 @@ export const frontDoorHardeningScenarios: Scenario[] = [
     name: "cookie names: a percent-encoded name (s%41ccessToken) is not sAccessToken",
     run: async (r) => {
       await getWithCookie(r, "only s%41ccessToken=<valid>", `s%41ccessToken=${minted(r)}`);
-      await getWithCookie(r, "s%41ccessToken=<valid> and an unrelated cookie", `theme=dark; s%41ccessToken=${minted(r)}`);
+      await getWithCookie(
+        r,
+        "s%41ccessToken=<valid> and an unrelated cookie",
+        `theme=dark; s%41ccessToken=${minted(r)}`,
+      );
     },
   },
   {
@@ -132,7 +160,12 @@ export const frontDoorHardeningScenarios: Scenario[] = [
         ours: UNAUTHORISED,
         why: "the SDK trim()s the token; ours keeps U+00A0 before the header segment, which is then not base64url: no token",
       },
-      { label: "Bearer <token>VT", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: "as for a trailing U+00A0 (VT is whitespace to trim())" },
+      {
+        label: "Bearer <token>VT",
+        sdk: SESSION_OF_USER_1,
+        ours: TRY_REFRESH,
+        why: "as for a trailing U+00A0 (VT is whitespace to trim())",
+      },
       {
         label: "Bearer U+FEFF(UTF-8 bytes)<token>",
         sdk: TRY_REFRESH,
@@ -141,7 +174,12 @@ export const frontDoorHardeningScenarios: Scenario[] = [
           "trim() leaves the bytes; the SDK's Buffer decoding skips them in the header segment, then the signature over the raw " +
           "segment fails (try refresh); for our grammar it is no token at all (malformed ⇒ unauthorised)",
       },
-      { label: "Bearer U+2000(UTF-8 bytes)<token>", sdk: TRY_REFRESH, ours: UNAUTHORISED, why: "as for the U+FEFF bytes" },
+      {
+        label: "Bearer U+2000(UTF-8 bytes)<token>",
+        sdk: TRY_REFRESH,
+        ours: UNAUTHORISED,
+        why: "as for the U+FEFF bytes",
+      },
       { label: "Bearer <token>U+FEFF(UTF-8 bytes)", sdk: SESSION_OF_USER_1, ours: TRY_REFRESH, why: SKIPPED_BY_BUFFER },
     ],
     run: async (r) => {
@@ -152,7 +190,11 @@ export const frontDoorHardeningScenarios: Scenario[] = [
       await getWithAuthorization(r, "Bearer U+FEFF(UTF-8 bytes)<token>", `Bearer ${wire("\ufeff")}${t}`);
       await getWithAuthorization(r, "Bearer U+2000(UTF-8 bytes)<token>", `Bearer ${wire("\u2000")}${t}`);
       await getWithAuthorization(r, "Bearer <token>U+FEFF(UTF-8 bytes)", `Bearer ${t}${wire("\ufeff")}`);
-      await getWithAuthorization(r, "Bearer, two spaces, <token>, a tab (HTTP whitespace: both strip it)", `Bearer  ${t}\t`);
+      await getWithAuthorization(
+        r,
+        "Bearer, two spaces, <token>, a tab (HTTP whitespace: both strip it)",
+        `Bearer  ${t}\t`,
+      );
     },
   },
   {
@@ -217,10 +259,25 @@ export const commonScenarios: Scenario[] = [
       await r.verify("POST without rid", c, { rid: null });
       await r.verify("POST without anti-csrf, rid", c, { antiCsrf: false, rid: null });
       await r.verify("POST with a wrong anti-csrf", c, { antiCsrf: "wrong" });
-      await r.verify("POST without anti-csrf, rid, antiCsrfCheck false", c, { antiCsrf: false, rid: null }, { antiCsrfCheck: false });
-      await r.verify("GET, antiCsrfCheck true, no anti-csrf", c, { method: "GET", antiCsrf: false }, { antiCsrfCheck: true });
+      await r.verify(
+        "POST without anti-csrf, rid, antiCsrfCheck false",
+        c,
+        { antiCsrf: false, rid: null },
+        { antiCsrfCheck: false },
+      );
+      await r.verify(
+        "GET, antiCsrfCheck true, no anti-csrf",
+        c,
+        { method: "GET", antiCsrf: false },
+        { antiCsrfCheck: true },
+      );
       await r.verify("PUT without anti-csrf, rid", c, { method: "PUT", antiCsrf: false, rid: null });
-      await r.verify("POST without anti-csrf, rid, optional session", c, { antiCsrf: false, rid: null }, { sessionRequired: false });
+      await r.verify(
+        "POST without anti-csrf, rid, optional session",
+        c,
+        { antiCsrf: false, rid: null },
+        { sessionRequired: false },
+      );
     },
   },
   {
@@ -419,7 +476,9 @@ export const commonScenarios: Scenario[] = [
       const c = await cookieClient(r);
       await r.refresh("valid refresh + sIdRefreshToken", c, { extraCookies: "sIdRefreshToken=legacy" });
       await r.refresh("only sIdRefreshToken", new Client("cookie"), { cookie: "sIdRefreshToken=legacy" });
-      await r.refresh("garbage refresh + sIdRefreshToken", new Client("cookie"), { cookie: "sRefreshToken=asdf; sIdRefreshToken=legacy" });
+      await r.refresh("garbage refresh + sIdRefreshToken", new Client("cookie"), {
+        cookie: "sRefreshToken=asdf; sIdRefreshToken=legacy",
+      });
     },
   },
   {
@@ -532,7 +591,10 @@ export const crossSiteScenarios: Scenario[] = [
     name: "cross-site: refresh without rid while a legacy sIdRefreshToken is present",
     run: async (r) => {
       const c = await cookieClient(r);
-      await r.refresh("refresh without rid + sIdRefreshToken", c, { rid: null, extraCookies: "sIdRefreshToken=legacy" });
+      await r.refresh("refresh without rid + sIdRefreshToken", c, {
+        rid: null,
+        extraCookies: "sIdRefreshToken=legacy",
+      });
     },
   },
   {
@@ -629,7 +691,9 @@ export const emailVerificationScenarios: Scenario[] = [
       const c = await evSignIn(r, "cookie");
       evAged(r, c, undefined, 0);
       await r.verify("POST without st-ev, user unverified", c);
-      r.fact("core payload after the failed refetch", { stEv: r.env.emu.sessions.get(c.handle())?.userDataInJWT["st-ev"] !== undefined });
+      r.fact("core payload after the failed refetch", {
+        stEv: r.env.emu.sessions.get(c.handle())?.userDataInJWT["st-ev"] !== undefined,
+      });
       await r.verify("POST again with the same token", c);
       evUser(r, true);
       await r.verify("POST without st-ev, user verified", c);
@@ -665,9 +729,24 @@ export const emailVerificationScenarios: Scenario[] = [
       const c = await evSignIn(r, "cookie");
       evAged(r, c, false, 5_000);
       const stale = c.clone();
-      await r.verify("refetchTimeOnFalse 10: no refetch ⇒ 403", stale.clone(), {}, { isVerified: { refetchTimeOnFalseInSeconds: 10 } });
-      await r.verify("refetchTimeOnFalse 3: refetch ⇒ 200 + new token", stale.clone(), {}, { isVerified: { refetchTimeOnFalseInSeconds: 3 } });
-      await r.verify("refetchTimeOnFalse 0: refetch ⇒ 200 + new token (header-less GET)", stale, { method: "GET" }, { isVerified: { refetchTimeOnFalseInSeconds: 0 } });
+      await r.verify(
+        "refetchTimeOnFalse 10: no refetch ⇒ 403",
+        stale.clone(),
+        {},
+        { isVerified: { refetchTimeOnFalseInSeconds: 10 } },
+      );
+      await r.verify(
+        "refetchTimeOnFalse 3: refetch ⇒ 200 + new token",
+        stale.clone(),
+        {},
+        { isVerified: { refetchTimeOnFalseInSeconds: 3 } },
+      );
+      await r.verify(
+        "refetchTimeOnFalse 0: refetch ⇒ 200 + new token (header-less GET)",
+        stale,
+        { method: "GET" },
+        { isVerified: { refetchTimeOnFalseInSeconds: 0 } },
+      );
     },
   },
   {
@@ -692,7 +771,12 @@ export const emailVerificationScenarios: Scenario[] = [
       evUser(r, true);
       const c = await evSignIn(r, "header");
       evAged(r, c, false, 2_000);
-      await r.verify("st-ev false 2 s old, maxAge 1 ⇒ refetch ⇒ 200", c, {}, { isVerified: { refetchTimeOnFalseInSeconds: 10, maxAgeInSeconds: 1 } });
+      await r.verify(
+        "st-ev false 2 s old, maxAge 1 ⇒ refetch ⇒ 200",
+        c,
+        {},
+        { isVerified: { refetchTimeOnFalseInSeconds: 10, maxAgeInSeconds: 1 } },
+      );
     },
   },
   {
@@ -729,7 +813,11 @@ export const emailVerificationScenarios: Scenario[] = [
     run: async (r) => {
       evUser(r, false);
       const c = new Client("cookie");
-      await r.create("sign-in (blocked, unverified)", c, { authMode: "cookie", userId: EV_USER, payload: { blocked: true } });
+      await r.create("sign-in (blocked, unverified)", c, {
+        authMode: "cookie",
+        userId: EV_USER,
+        payload: { blocked: true },
+      });
       await r.verify("POST", c);
       evUser(r, true);
       evAged(r, c, false, 11_000);
@@ -775,7 +863,10 @@ export const emailVerificationScenarios: Scenario[] = [
         label: "POST with a stale false, core 500",
         sdk: {
           status: 500,
-          body: { thrown: "Error: SuperTokens core threw an error for a GET request to path: '/user/id' with status code: 500 and message: Internal Error" },
+          body: {
+            thrown:
+              "Error: SuperTokens core threw an error for a GET request to path: '/user/id' with status code: 500 and message: Internal Error",
+          },
         },
         ours: { status: 503, body: { message: "SuperTokens core unavailable", code: "ERR_CORE_HTTP" } },
         why: "core failures are 503 CORE_UNAVAILABLE, not the SDK's thrown error (README, DIVERGENCES 'checkDatabase while the core is down')",

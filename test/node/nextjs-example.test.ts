@@ -1,5 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +28,14 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM && process.env.CI) throw new Error(`nextjs-example.test.ts: Chromium not found at ${CHROMIUM}`);
-const RUN_VARS = ["SUPERTOKENS_CONNECTION_URI", "SUPERTOKENS_API_KEY", "API_DOMAIN", "WEBSITE_DOMAIN", "API_BASE_PATH", "DEMO_SIGN_IN"];
+const RUN_VARS = [
+  "SUPERTOKENS_CONNECTION_URI",
+  "SUPERTOKENS_API_KEY",
+  "API_DOMAIN",
+  "WEBSITE_DOMAIN",
+  "API_BASE_PATH",
+  "DEMO_SIGN_IN",
+];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Run {
@@ -91,7 +108,9 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
   let core: CoreEmulator;
   let browser: Browser | undefined;
   const children = new Set<ChildProcess>();
-  const killAll = () => children.forEach((c) => killGroup(c, "SIGKILL"));
+  const killAll = () => {
+    for (const c of children) killGroup(c, "SIGKILL");
+  };
   process.on("exit", killAll);
 
   beforeAll(async () => {
@@ -99,23 +118,42 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
     // test files running meanwhile) is never removed under them.
     const stage = join(work, "package");
     mkdirSync(stage);
-    const tsc = await run(join(ROOT, "node_modules/.bin/tsc"), ["-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist")], ROOT, process.env, 120_000);
+    const tsc = await run(
+      join(ROOT, "node_modules/.bin/tsc"),
+      ["-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(stage, "dist")],
+      ROOT,
+      process.env,
+      120_000,
+    );
     expect(tsc.code, tsc.out).toBe(0);
     cpSync(join(ROOT, "package.json"), join(stage, "package.json"));
     cpSync(join(ROOT, "README.md"), join(stage, "README.md"));
-    const pack = await run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", work], stage, process.env, 60_000);
+    const pack = await run(
+      "npm",
+      ["pack", "--ignore-scripts", "--silent", "--pack-destination", work],
+      stage,
+      process.env,
+      60_000,
+    );
     expect(pack.code, pack.out).toBe(0);
     const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))!;
 
     // The example without its local build output, depending on the tarball instead of `file:../..`.
     cpSync(join(ROOT, "examples", "nextjs"), app, {
       recursive: true,
-      filter: (src) => !/[/\\](node_modules|\.next)([/\\]|$)/.test(src.slice(ROOT.length)) && !src.endsWith("next-env.d.ts"),
+      filter: (src) =>
+        !/[/\\](node_modules|\.next)([/\\]|$)/.test(src.slice(ROOT.length)) && !src.endsWith("next-env.d.ts"),
     });
     const pkg = JSON.parse(readFileSync(join(app, "package.json"), "utf8"));
     pkg.dependencies["supertokens-edge"] = `file:../${tarball}`;
     writeFileSync(join(app, "package.json"), JSON.stringify(pkg, null, 2));
-    const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], app, process.env, 300_000);
+    const install = await run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline"],
+      app,
+      process.env,
+      300_000,
+    );
     expect(install.code, install.out).toBe(0);
     const lock = JSON.parse(readFileSync(join(ROOT, "examples/nextjs/package-lock.json"), "utf8"));
     const installed = JSON.parse(readFileSync(join(app, "node_modules/next/package.json"), "utf8"));
@@ -128,8 +166,14 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
         executablePath: CHROMIUM,
         headless: true,
         args: [
-          "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-dev-shm-usage",
         ],
       });
     }
@@ -149,7 +193,10 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
       let server: ChildProcess | undefined;
       let serverOut = "";
 
-      const http = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string; jar?: Jar } = {}) =>
+      const http = (
+        path: string,
+        init: { method?: string; headers?: Record<string, string>; body?: string; jar?: Jar } = {},
+      ) =>
         fetch(`${base}${path}`, {
           method: init.method ?? "GET",
           headers: { ...init.headers, ...(init.jar ? { cookie: cookieOf(init.jar) } : {}) },
@@ -173,7 +220,13 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
           renameSync(join(app, "proxy.ts.example"), join(app, "proxy.ts"));
         }
         rmSync(join(app, ".next"), { recursive: true, force: true });
-        build = await run(process.execPath, [join(app, "node_modules/next/dist/bin/next"), "build"], app, buildEnv(), 240_000);
+        build = await run(
+          process.execPath,
+          [join(app, "node_modules/next/dist/bin/next"), "build"],
+          app,
+          buildEnv(),
+          240_000,
+        );
         console.log(`next example, ${variant}: next build ${build.ms} ms`);
         if (build.code !== 0) return; // reported by the first test
 
@@ -186,20 +239,28 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
           WEBSITE_DOMAIN: base,
           DEMO_SIGN_IN: "true",
         };
-        server = spawn(process.execPath, [join(app, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-          cwd: app,
-          env,
-          stdio: ["ignore", "pipe", "pipe"],
-          detached: true, // its own process group: killed whole at the end
-        });
+        server = spawn(
+          process.execPath,
+          [join(app, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+          {
+            cwd: app,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true, // its own process group: killed whole at the end
+          },
+        );
         children.add(server);
         server.stdout!.on("data", (d) => (serverOut += d));
         server.stderr!.on("data", (d) => (serverOut += d));
         const deadline = Date.now() + 60_000;
         for (;;) {
-          const ok = await fetch(`${base}/`).then((r) => r.status === 200, () => false);
+          const ok = await fetch(`${base}/`).then(
+            (r) => r.status === 200,
+            () => false,
+          );
           if (ok) break;
-          if (Date.now() > deadline || server.exitCode !== null) throw new Error(`next start did not answer:\n${serverOut}`);
+          if (Date.now() > deadline || server.exitCode !== null)
+            throw new Error(`next start did not answer:\n${serverOut}`);
           await sleep(200);
         }
       }, 300_000);
@@ -215,7 +276,9 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
 
       it("next build succeeds with none of the run-time variables set, without Edge-runtime API warnings", () => {
         expect(build.code, build.out).toBe(0);
-        expect(build.out).not.toMatch(/CompressionStream|DecompressionStream|Node\.js API|not supported in the Edge Runtime/);
+        expect(build.out).not.toMatch(
+          /CompressionStream|DecompressionStream|Node\.js API|not supported in the Edge Runtime/,
+        );
         expect(build.out).toContain("Proxy (Middleware)");
         if (variant.startsWith("middleware")) {
           expect(build.out).toMatch(/"middleware" file convention is deprecated/);
@@ -228,7 +291,9 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
             raw += bytes.length;
             gz += gzipSync(bytes, { level: 9 }).length;
           }
-          console.log(`next example: Edge middleware bundle ${raw} B, ${gz} B gzipped (${files.length} files, Next's own runtime included)`);
+          console.log(
+            `next example: Edge middleware bundle ${raw} B, ${gz} B gzipped (${files.length} files, Next's own runtime included)`,
+          );
         } else {
           const fns = JSON.parse(readFileSync(join(app, ".next/server/functions-config-manifest.json"), "utf8"));
           expect(fns.functions["/_middleware"].runtime).toBe("nodejs");
@@ -312,7 +377,10 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
         const dashboard = await (await http("/dashboard", { headers: { ...NAVIGATION, ...SPOOFED }, jar })).text();
         expect(dashboard).toMatch(/id="user-id">frank</);
         expect(dashboard).not.toContain("mallory");
-        expect(await (await http("/api/me", { headers: SPOOFED, jar })).json()).toMatchObject({ userId: "frank", tenantId: "public" });
+        expect(await (await http("/api/me", { headers: SPOOFED, jar })).json()).toMatchObject({
+          userId: "frank",
+          tenantId: "public",
+        });
       });
 
       it("the refresh API renews the tokens; sign-out revokes the session at the core and clears the cookies", async () => {
@@ -350,7 +418,11 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
           page.on("pageerror", (e) => errors.push(String(e)));
           page.on("request", (req) => {
             const u = new URL(req.url());
-            const entry: (typeof requests)[number] = { method: req.method(), path: u.pathname + u.search, done: Promise.resolve() };
+            const entry: (typeof requests)[number] = {
+              method: req.method(),
+              path: u.pathname + u.search,
+              done: Promise.resolve(),
+            };
             entry.done = req.response().then(
               (r) => {
                 entry.status = r?.status();
@@ -376,7 +448,10 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
             await page.waitForURL((u) => u.pathname === "/dashboard");
             expect(await page.textContent("#user-id")).toBe("heidi");
             expect(await page.textContent("#tenant-id")).toBe("public");
-            expect(JSON.parse((await page.textContent("#access-token-payload"))!)).toMatchObject({ sub: "heidi", tId: "public" });
+            expect(JSON.parse((await page.textContent("#access-token-payload"))!)).toMatchObject({
+              sub: "heidi",
+              tId: "public",
+            });
             const expiry = Date.parse((await page.textContent("#access-token-expiry"))!);
             expect(expiry).toBeGreaterThan(Date.now() - 1_000);
             expect(expiry).toBeLessThan(Date.now() + 6_000);
@@ -386,12 +461,17 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
             const refreshesBefore = count("POST /recipe/session/refresh");
             const from = requests.length;
             await page.goto(`${base}/dashboard`, { waitUntil: "commit" });
-            await page.waitForURL((u) => u.pathname === "/dashboard" && requests.slice(from).some((r) => r.path.startsWith("/auth/refresh")));
+            await page.waitForURL(
+              (u) =>
+                u.pathname === "/dashboard" && requests.slice(from).some((r) => r.path.startsWith("/auth/refresh")),
+            );
             await page.waitForSelector("#user-id");
             expect(await page.textContent("#user-id")).toBe("heidi");
             await Promise.all(requests.slice(from).map((r) => r.done));
             const during = requests.slice(from);
-            expect(during.some((r) => r.method === "GET" && r.path === "/auth/refresh?redirectToPath=%2Fdashboard")).toBe(true);
+            expect(
+              during.some((r) => r.method === "GET" && r.path === "/auth/refresh?redirectToPath=%2Fdashboard"),
+            ).toBe(true);
             const refreshCalls = during.filter((r) => r.method === "POST" && r.path === "/api/auth/session/refresh");
             expect(refreshCalls.length).toBeGreaterThanOrEqual(1);
             expect(refreshCalls.every((r) => r.status === 200)).toBe(true);
@@ -404,7 +484,9 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
             await page.waitForURL((u) => u.pathname === "/");
             expect(await page.textContent("#identity")).toBe("Not signed in");
             expect(core.sessions.has(handle)).toBe(false);
-            expect((await context.cookies()).filter((c) => c.name === "sAccessToken" || c.name === "sRefreshToken")).toEqual([]);
+            expect(
+              (await context.cookies()).filter((c) => c.name === "sAccessToken" || c.name === "sRefreshToken"),
+            ).toEqual([]);
             await page.goto(`${base}/dashboard`);
             expect(new URL(page.url()).pathname).toBe("/auth");
             expect(errors).toEqual([]);

@@ -22,7 +22,20 @@ describe("the published package", () => {
     const app = join(work, "app");
     run("mkdir", ["-p", app], work);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), "hono@4", "@types/node@22"], app);
+    run(
+      "npm",
+      [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        "--silent",
+        join(work, tarball),
+        "hono@4",
+        "@types/node@22",
+      ],
+      app,
+    );
 
     // Node 22
     writeFileSync(
@@ -35,10 +48,19 @@ describe("the published package", () => {
        const r = await st.getSessionWithoutRequestResponse("not-a-token", undefined, { antiCsrfCheck: false });
        console.log(JSON.stringify([r.status, typeof supertokens, typeof verifySession, typeof sessionMiddleware, typeof frontDoorWorker.fetch]));`,
     );
-    expect(JSON.parse(run(process.execPath, ["node.mjs"], app))).toEqual(["UNAUTHORISED", "function", "function", "function", "function"]);
+    expect(JSON.parse(run(process.execPath, ["node.mjs"], app))).toEqual([
+      "UNAUTHORISED",
+      "function",
+      "function",
+      "function",
+      "function",
+    ]);
 
     // A Worker
-    writeFileSync(join(app, "worker.js"), `import { frontDoorWorker } from "supertokens-edge/worker";\nexport default frontDoorWorker;\n`);
+    writeFileSync(
+      join(app, "worker.js"),
+      `import { frontDoorWorker } from "supertokens-edge/worker";\nexport default frontDoorWorker;\n`,
+    );
     writeFileSync(join(app, "wrangler.toml"), `name = "app"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n`);
     const out = run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", join(app, "out")], app);
     expect(out).toContain("--dry-run: exiting now.");
@@ -60,7 +82,16 @@ describe("the published package", () => {
     writeFileSync(
       join(app, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022", "DOM"], skipLibCheck: false, types: [] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          lib: ["ES2022", "DOM"],
+          skipLibCheck: false,
+          types: [],
+        },
         files: ["typed.ts"],
       }),
     );
@@ -70,7 +101,16 @@ describe("the published package", () => {
     writeFileSync(
       join(app, "tsconfig.node.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2022"], skipLibCheck: false, types: ["node"] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          lib: ["ES2022"],
+          skipLibCheck: false,
+          types: ["node"],
+        },
         files: ["typed.ts"],
       }),
     );
@@ -78,7 +118,11 @@ describe("the published package", () => {
   }, 180_000);
 
   it("the Hono example Worker bundles against the built package", () => {
-    const out = run(bin("wrangler"), ["deploy", "--dry-run", "--outdir", join(work, "hono-example")], join(root, "examples", "hono-worker"));
+    const out = run(
+      bin("wrangler"),
+      ["deploy", "--dry-run", "--outdir", join(work, "hono-example")],
+      join(root, "examples", "hono-worker"),
+    );
     expect(out).toContain("--dry-run: exiting now.");
   }, 120_000);
 });

@@ -1,5 +1,16 @@
 import { execFile, execFileSync } from "node:child_process";
-import { accessSync, constants, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,10 +42,15 @@ function systemNode(): { path: string; version: string } | undefined {
 /** Async: the emulator answers from this process's event loop while the child runs. */
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, timeout = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, timeout, env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, timeout, env: { ...process.env, NO_COLOR: "1", ...env }, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${cmd} ${args.join(" ")}: ${err.message}\n${stdout}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -55,7 +71,11 @@ beforeAll(async () => {
   const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))!;
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), "hono@4"], app);
+  await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), "hono@4"],
+    app,
+  );
   copyFileSync(join(root, "test", "runtimes", "scenario.mjs"), join(app, "scenario.mjs"));
   timings.push(`pack + install: ${Date.now() - started} ms`);
 }, 180_000);

@@ -27,7 +27,10 @@ function sdkDefaults(apiDomain: string, websiteDomain: string): Defaults {
   const { config } = SessionRecipe.getInstanceOrThrowError();
   const input = { request: undefined, userContext: {} };
   const antiCsrf = config.antiCsrfFunctionOrString;
-  return { sameSite: config.getCookieSameSite(input), antiCsrf: typeof antiCsrf === "string" ? antiCsrf : antiCsrf(input) };
+  return {
+    sameSite: config.getCookieSameSite(input),
+    antiCsrf: typeof antiCsrf === "string" ? antiCsrf : antiCsrf(input),
+  };
 }
 
 function ourDefaults(apiDomain: string, websiteDomain: string): Defaults {

@@ -9,7 +9,10 @@ import { sessionMiddleware } from "../../src/next/index.js";
 // time. `process` itself stays undefined in the runtime (the globals route reports it).
 declare const process: { env: Record<string, string | undefined> };
 // Vercel's `edge-runtime` gives a service-worker global scope: one `fetch` listener answers `dispatchFetch`.
-declare function addEventListener(type: "fetch", listener: (event: { request: Request; respondWith(r: Promise<Response>): void }) => void): void;
+declare function addEventListener(
+  type: "fetch",
+  listener: (event: { request: Request; respondWith(r: Promise<Response>): void }) => void,
+): void;
 
 const st = createSuperTokens({
   connectionURI: process.env.SUPERTOKENS_CONNECTION_URI!,
@@ -46,7 +49,11 @@ async function handle(request: Request): Promise<Response> {
     const { refreshToken } = (await request.json()) as { refreshToken: string };
     const r = await st.refreshSessionWithoutRequestResponse(refreshToken, true);
     if (r.status !== "OK") return Response.json({ status: r.status });
-    return Response.json({ status: r.status, accessToken: r.session.getAccessToken(), verified: await verify(r.session.getAccessToken()) });
+    return Response.json({
+      status: r.status,
+      accessToken: r.session.getAccessToken(),
+      verified: await verify(r.session.getAccessToken()),
+    });
   }
   return middleware(request);
 }

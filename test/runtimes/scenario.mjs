@@ -50,7 +50,9 @@ const created = await emu("session", { userId: `refreshed-${tag}` });
 const refreshed = await st.refreshSessionWithoutRequestResponse(created.refreshToken.token, true);
 const newToken = refreshed.status === "OK" ? refreshed.session.getAccessToken() : undefined;
 const afterRefresh =
-  newToken === undefined ? undefined : await st.getSessionWithoutRequestResponse(newToken, undefined, { antiCsrfCheck: false });
+  newToken === undefined
+    ? undefined
+    : await st.getSessionWithoutRequestResponse(newToken, undefined, { antiCsrfCheck: false });
 results.refresh = {
   status: refreshed.status,
   newToken: newToken !== undefined && newToken !== created.accessToken.token,

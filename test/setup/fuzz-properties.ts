@@ -42,7 +42,8 @@ export class Tally {
 
   count(property: string, outcome: string) {
     this.cases[property] = (this.cases[property] ?? 0) + 1;
-    const o = (this.outcomes[property] ??= {});
+    this.outcomes[property] ??= {};
+    const o = this.outcomes[property];
     o[outcome] = (o[outcome] ?? 0) + 1;
   }
   violate(v: Violation) {
@@ -59,7 +60,10 @@ export class Tally {
       const outcomes = Object.entries(this.outcomes[p] ?? {}).sort((a, b) => b[1] - a[1]);
       lines.push(`${p}: ${n} cases -- ${outcomes.map(([k, v]) => `${k} ${v}`).join(", ")}`);
     }
-    if (Object.keys(this.extended).length) lines.push(`beyond the spec (not failed): ${JSON.stringify(this.extended)} e.g. ${this.extendedExamples.slice(0, 3).join(" | ")}`);
+    if (Object.keys(this.extended).length)
+      lines.push(
+        `beyond the spec (not failed): ${JSON.stringify(this.extended)} e.g. ${this.extendedExamples.slice(0, 3).join(" | ")}`,
+      );
     lines.push(`violations: ${this.violations}${this.violations ? ` ${JSON.stringify(this.violationCounts)}` : ""}`);
     for (const e of this.examples) lines.push(`  [${e.property}] ${e.kind}: ${e.input} -- ${e.detail}`);
     // ASCII only: inputs hold lone surrogates and controls, which some log transports refuse.
@@ -88,13 +92,15 @@ export interface FuzzDoor {
   sent: Sent[];
 }
 
-const urlOf = (input: RequestInfo | URL): string => (typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+const urlOf = (input: RequestInfo | URL): string =>
+  typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
 
 /** A FrontDoor (PUBLIC_PATHS=/,/public/*) whose origins are an in-memory recorder answering 200 "ok". */
 export function makeDoor(setup: FuzzSetup, vars: Partial<FrontDoorEnv> = {}): FuzzDoor {
   const sent: Sent[] = [];
   const coreFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    if (urlOf(input).endsWith("/.well-known/jwks.json")) return new Response(setup.jwks, { headers: { "content-type": "application/json" } });
+    if (urlOf(input).endsWith("/.well-known/jwks.json"))
+      return new Response(setup.jwks, { headers: { "content-type": "application/json" } });
     return fetch(input, init);
   };
   const originFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
@@ -102,7 +108,11 @@ export function makeDoor(setup: FuzzSetup, vars: Partial<FrontDoorEnv> = {}): Fu
     if (raw.startsWith(setup.coreUrl)) return coreFetch(input, init);
     // What goes on the wire is the WHATWG serialisation of the URL handed to fetch.
     const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    sent.push({ url: new URL(raw), method: init?.method ?? (input instanceof Request ? input.method : "GET"), headers });
+    sent.push({
+      url: new URL(raw),
+      method: init?.method ?? (input instanceof Request ? input.method : "GET"),
+      headers,
+    });
     return new Response("ok", { status: 200, headers: { "content-type": "text/plain" } });
   };
   const env: FrontDoorEnv = {
@@ -114,12 +124,20 @@ export function makeDoor(setup: FuzzSetup, vars: Partial<FrontDoorEnv> = {}): Fu
     ...vars,
   };
   const options = frontDoorOptionsFromEnv(env, FRONT);
-  const door = new FrontDoor({ ...options, supertokens: { ...options.supertokens, fetch: coreFetch }, fetch: originFetch });
+  const door = new FrontDoor({
+    ...options,
+    supertokens: { ...options.supertokens, fetch: coreFetch },
+    fetch: originFetch,
+  });
   return { door, sent };
 }
 
 /** Runs one request; `undefined` when the runtime refuses to even build it (an invalid header value). */
-async function run(fd: FuzzDoor, url: string, init: RequestInit): Promise<{ res: Response; body: string; sent: Sent[] } | { error: unknown } | undefined> {
+async function run(
+  fd: FuzzDoor,
+  url: string,
+  init: RequestInit,
+): Promise<{ res: Response; body: string; sent: Sent[] } | { error: unknown } | undefined> {
   let request: Request;
   try {
     request = new Request(url, init);
@@ -157,13 +175,81 @@ function outcomeOf(res: Response, body: string, sent: Sent[]): string {
 
 // ---------------------------------------------------------------- (i) paths
 const PATH_ATOMS = [
-  "/", "/", "/", "//", ".", ".", "..", "..", "%", ";", ";", "\\", "=", "~", "?", "#", " ",
-  "a", "x", "public", "auth", "private", "secret.txt", "session", "refresh",
-  "0", "2", "3", "5", "b", "c", "e", "f", "B", "C", "E", "F",
-  "%2e", "%2E", "%2f", "%2F", "%5c", "%5C", "%25", "%3b", "%3B", "%3f", "%23", "%20", "%00", "%0a", "%7f",
-  "%7e", "%41", "%70", "%61", "%c0%ae", "%C0%AF", "%c1%9c", "%e0%80%ae", "%ed%a0%80", "%c3%a9", "%C3",
-  "%252e", "%252f", "%255c", "%2525", "%u002e", "%EF%BC%8E", "%EF%BC%8F", "%E2%80%A5",
-  "é", "\u0001", "\t", "\u007f",
+  "/",
+  "/",
+  "/",
+  "//",
+  ".",
+  ".",
+  "..",
+  "..",
+  "%",
+  ";",
+  ";",
+  "\\",
+  "=",
+  "~",
+  "?",
+  "#",
+  " ",
+  "a",
+  "x",
+  "public",
+  "auth",
+  "private",
+  "secret.txt",
+  "session",
+  "refresh",
+  "0",
+  "2",
+  "3",
+  "5",
+  "b",
+  "c",
+  "e",
+  "f",
+  "B",
+  "C",
+  "E",
+  "F",
+  "%2e",
+  "%2E",
+  "%2f",
+  "%2F",
+  "%5c",
+  "%5C",
+  "%25",
+  "%3b",
+  "%3B",
+  "%3f",
+  "%23",
+  "%20",
+  "%00",
+  "%0a",
+  "%7f",
+  "%7e",
+  "%41",
+  "%70",
+  "%61",
+  "%c0%ae",
+  "%C0%AF",
+  "%c1%9c",
+  "%e0%80%ae",
+  "%ed%a0%80",
+  "%c3%a9",
+  "%C3",
+  "%252e",
+  "%252f",
+  "%255c",
+  "%2525",
+  "%u002e",
+  "%EF%BC%8E",
+  "%EF%BC%8F",
+  "%E2%80%A5",
+  "é",
+  "\u0001",
+  "\t",
+  "\u007f",
 ];
 const PATH_PREFIXES = ["/public/", "/public/", "/auth/", "/", "/api/", "/public/a/", ""];
 
@@ -200,7 +286,8 @@ export function canonicalFormProblem(pathname: string): { kind: string; detail: 
     if (UNRESERVED.test(c)) return bad("escaped unreserved character", `%${hex}`);
     if (c === "/" || c === "\\") return bad("encoded slash", `%${hex}`);
     if (b < 0x20 || b === 0x7f) return bad("encoded control character", `%${hex}`);
-    if (c === "%" && /^[0-9A-Fa-f]{2}$/.test(pathname.slice(i + 3, i + 5))) return bad("double encoding", pathname.slice(i, i + 5));
+    if (c === "%" && /^[0-9A-Fa-f]{2}$/.test(pathname.slice(i + 3, i + 5)))
+      return bad("double encoding", pathname.slice(i, i + 5));
     bytes.push(b);
     i += 2;
   }
@@ -215,7 +302,8 @@ export function canonicalFormProblem(pathname: string): { kind: string; detail: 
     try {
       decoded = decodeURIComponent(seg);
     } catch {}
-    if (isDotSegment(seg.split(";")[0]!) || isDotSegment(decoded.split(";")[0]!)) return bad("dot segment once ;params are dropped", seg);
+    if (isDotSegment(seg.split(";")[0]!) || isDotSegment(decoded.split(";")[0]!))
+      return bad("dot segment once ;params are dropped", seg);
   }
   return undefined;
 }
@@ -230,7 +318,13 @@ export async function checkPath(fd: FuzzDoor, path: string, tally: Tally): Promi
   }
   const { res, body, sent } = r;
   tally.count(P, outcomeOf(res, body, sent));
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input: JSON.stringify(path), detail: body.slice(0, 100) });
+  if (res.status >= 500)
+    tally.violate({
+      property: P,
+      kind: `status ${res.status}`,
+      input: JSON.stringify(path),
+      detail: body.slice(0, 100),
+    });
   for (const s of sent) {
     const forwarded = s.url.pathname;
     const culprit = interpretations(forwarded).find((i) => isProtectedPath(i.path));
@@ -244,14 +338,28 @@ export async function checkPath(fd: FuzzDoor, path: string, tally: Tally): Promi
     } else {
       const ext = interpretations(forwarded, { extended: true }).find((i) => isProtectedPath(i.path));
       if (ext) {
-        const step = ext.how.split(">").find((h) => ["nfkc", "u-escapes", "query-cut", "trailing-space"].includes(h)) ?? ext.how;
+        const step =
+          ext.how.split(">").find((h) => ["nfkc", "u-escapes", "query-cut", "trailing-space"].includes(h)) ?? ext.how;
         tally.extended[step] = (tally.extended[step] ?? 0) + 1;
-        if (tally.extendedExamples.length < 10) tally.extendedExamples.push(`${JSON.stringify(path)} -> ${forwarded} read as ${ext.path}`);
+        if (tally.extendedExamples.length < 10)
+          tally.extendedExamples.push(`${JSON.stringify(path)} -> ${forwarded} read as ${ext.path}`);
       }
     }
     const problem = canonicalFormProblem(forwarded);
-    if (problem) tally.violate({ property: P, kind: `forwarded path not canonical: ${problem.kind}`, input: JSON.stringify(path), detail: `forwarded ${forwarded}: ${problem.detail}` });
-    if (stNames(s.headers).length > 0) tally.violate({ property: P, kind: "identity headers without a session", input: JSON.stringify(path), detail: stNames(s.headers).join(",") });
+    if (problem)
+      tally.violate({
+        property: P,
+        kind: `forwarded path not canonical: ${problem.kind}`,
+        input: JSON.stringify(path),
+        detail: `forwarded ${forwarded}: ${problem.detail}`,
+      });
+    if (stNames(s.headers).length > 0)
+      tally.violate({
+        property: P,
+        kind: "identity headers without a session",
+        input: JSON.stringify(path),
+        detail: stNames(s.headers).join(","),
+      });
   }
 }
 
@@ -325,21 +433,28 @@ function mutationArb(charset: Charset): fc.Arbitrary<{ name: string; apply: Muta
     },
     {
       weight: 2,
-      arbitrary: fc.tuple(seg, fc.constantFrom("=", "==", "===")).map(([i, pad]) => ({ name: "padding", apply: (t: string) => withSegment(t, i, (s) => s + pad) })),
+      arbitrary: fc
+        .tuple(seg, fc.constantFrom("=", "==", "==="))
+        .map(([i, pad]) => ({ name: "padding", apply: (t: string) => withSegment(t, i, (s) => s + pad) })),
     },
     {
       weight: 2,
-      arbitrary: fc.tuple(fc.constantFrom(0, 1), fc.constantFrom('"sub":"admin",', '"sub":"fuzz-user",', '"alg":"none",', '"kid":"x",', '"exp":1,')).map(([i, dup]) => ({
-        name: `duplicated JSON key in segment ${i}`,
-        apply: (t: string) =>
-          withSegment(t, i, (s) => {
-            try {
-              return b64urlEncodeText(b64urlDecodeText(s).replace(/^\{/, `{${dup}`));
-            } catch {
-              return `${s}A`;
-            }
-          }),
-      })),
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom(0, 1),
+          fc.constantFrom('"sub":"admin",', '"sub":"fuzz-user",', '"alg":"none",', '"kid":"x",', '"exp":1,'),
+        )
+        .map(([i, dup]) => ({
+          name: `duplicated JSON key in segment ${i}`,
+          apply: (t: string) =>
+            withSegment(t, i, (s) => {
+              try {
+                return b64urlEncodeText(b64urlDecodeText(s).replace(/^\{/, `{${dup}`));
+              } catch {
+                return `${s}A`;
+              }
+            }),
+        })),
     },
     {
       weight: 1,
@@ -357,7 +472,10 @@ function mutationArb(charset: Charset): fc.Arbitrary<{ name: string; apply: Muta
     },
     {
       weight: 1,
-      arbitrary: fc.constant({ name: "BOM before the token", apply: (t: string) => `${charset === "ascii" ? "%EF%BB%BF" : "\u00ef\u00bb\u00bf"}${t}` }),
+      arbitrary: fc.constant({
+        name: "BOM before the token",
+        apply: (t: string) => `${charset === "ascii" ? "%EF%BB%BF" : "\u00ef\u00bb\u00bf"}${t}`,
+      }),
     },
     {
       weight: 2,
@@ -365,7 +483,9 @@ function mutationArb(charset: Charset): fc.Arbitrary<{ name: string; apply: Muta
     },
     {
       weight: 1,
-      arbitrary: fc.constantFrom(".", "..", "x", "A", ".A").map((tail) => ({ name: "extra tail", apply: (t: string) => t + tail })),
+      arbitrary: fc
+        .constantFrom(".", "..", "x", "A", ".A")
+        .map((tail) => ({ name: "extra tail", apply: (t: string) => t + tail })),
     },
   );
 }
@@ -373,7 +493,9 @@ function mutationArb(charset: Charset): fc.Arbitrary<{ name: string; apply: Muta
 /** Cookie value forms; each says what a cookie parser that unquotes and percent-decodes makes of it. */
 function percentEncodeSome(s: string, mask: number): string {
   let out = "";
-  for (let i = 0; i < s.length; i++) out += (mask >> i % 30) & 1 && i % 7 === 0 ? `%${s.charCodeAt(i).toString(16).toUpperCase().padStart(2, "0")}` : s[i];
+  for (let i = 0; i < s.length; i++)
+    out +=
+      (mask >> (i % 30)) & 1 && i % 7 === 0 ? `%${s.charCodeAt(i).toString(16).toUpperCase().padStart(2, "0")}` : s[i];
   return out;
 }
 
@@ -387,8 +509,17 @@ export interface TokenCase {
 /** `charset: "ascii"`: the BOM is written percent-encoded, keeping header values ASCII (see Charset). */
 export function tokenArb(original: string, opts: { charset?: Charset } = {}): fc.Arbitrary<TokenCase> {
   return fc
-    .tuple(fc.array(mutationArb(opts.charset ?? "unicode"), { minLength: 1, maxLength: 3 }), fc.constantFrom("header", "cookie", "cookie-quoted", "cookie-percent") as fc.Arbitrary<TokenCase["form"]>, fc.nat())
-    .map(([ms, form, mask]) => ({ mutations: ms.map((m) => m.name), token: ms.reduce((t, m) => m.apply(t), original), form, mask }));
+    .tuple(
+      fc.array(mutationArb(opts.charset ?? "unicode"), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom("header", "cookie", "cookie-quoted", "cookie-percent") as fc.Arbitrary<TokenCase["form"]>,
+      fc.nat(),
+    )
+    .map(([ms, form, mask]) => ({
+      mutations: ms.map((m) => m.name),
+      token: ms.reduce((t, m) => m.apply(t), original),
+      form,
+      mask,
+    }));
 }
 
 const safeDecode = (s: string) => {
@@ -407,7 +538,12 @@ export async function checkToken(fd: FuzzDoor, original: string, c: TokenCase, t
     headers = { authorization: `Bearer ${c.token}` };
     effective = c.token;
   } else {
-    const value = c.form === "cookie-quoted" ? `"${c.token}"` : c.form === "cookie-percent" ? percentEncodeSome(c.token, c.mask) : c.token;
+    const value =
+      c.form === "cookie-quoted"
+        ? `"${c.token}"`
+        : c.form === "cookie-percent"
+          ? percentEncodeSome(c.token, c.mask)
+          : c.token;
     headers = { cookie: `sAccessToken=${value}` };
     effective = safeDecode(c.token);
   }
@@ -420,16 +556,35 @@ export async function checkToken(fd: FuzzDoor, original: string, c: TokenCase, t
   }
   const { res, body, sent } = r;
   const outcome = outcomeOf(res, body, sent);
-  tally.count(P, outcome === "forwarded-origin+identity" ? (effective === original ? "accepted (original)" : "accepted (MUTANT)") : outcome);
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
+  tally.count(
+    P,
+    outcome === "forwarded-origin+identity"
+      ? effective === original
+        ? "accepted (original)"
+        : "accepted (MUTANT)"
+      : outcome,
+  );
+  if (res.status >= 500)
+    tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
   const accepted = sent.some((s) => s.headers.has("x-supertokens-user-id"));
   if (accepted && effective !== original) {
-    tally.violate({ property: P, kind: `mutant accepted: ${c.mutations.join(" + ")}`, input, detail: `token ${c.token.slice(-24)} != original ${original.slice(-24)}` });
+    tally.violate({
+      property: P,
+      kind: `mutant accepted: ${c.mutations.join(" + ")}`,
+      input,
+      detail: `token ${c.token.slice(-24)} != original ${original.slice(-24)}`,
+    });
   }
   if (!accepted && effective === original && res.status < 500) {
     tally.violate({ property: P, kind: `original refused (${c.form})`, input, detail: `${res.status}` });
   }
-  if (sent.length > 0 && !accepted) tally.violate({ property: P, kind: "protected path forwarded without a session", input, detail: sent[0]!.url.href });
+  if (sent.length > 0 && !accepted)
+    tally.violate({
+      property: P,
+      kind: "protected path forwarded without a session",
+      input,
+      detail: sent[0]!.url.href,
+    });
 }
 
 // ---------------------------------------------------------------- (iii) cookies and headers
@@ -438,10 +593,26 @@ export const ASCII_WS = [" ", "\t", "  ", ""];
 /** U+00A0, U+2000, U+FEFF as JS characters and as their UTF-8 bytes read as Latin-1 (how a server may hand them over). */
 export const UNICODE_WS = ["\u00a0", "\u00c2\u00a0", "\u2000", "\u00e2\u0080\u0080", "\ufeff", "\u00ef\u00bb\u00bf"];
 const LOOKALIKES = [
-  "saccesstoken", "SAccessToken", "sAccessToken2", "xsAccessToken", "sAccess Token", "s%41ccessToken", "%73AccessToken", '"sAccessToken"',
-  "sAccessToken\u0000", "sAccessTokeN", "sAccessToken;", "sAccessToken=", "sAccessToken\u000b", "sAccessToken\f",
+  "saccesstoken",
+  "SAccessToken",
+  "sAccessToken2",
+  "xsAccessToken",
+  "sAccess Token",
+  "s%41ccessToken",
+  "%73AccessToken",
+  '"sAccessToken"',
+  "sAccessToken\u0000",
+  "sAccessTokeN",
+  "sAccessToken;",
+  "sAccessToken=",
+  "sAccessToken\u000b",
+  "sAccessToken\f",
 ];
-export const UNICODE_LOOKALIKES = ["sAcc\u00e9ssToken", "s\u0410ccessToken" /* Cyrillic A */, "sAccessToken\u200b" /* zero-width space */];
+export const UNICODE_LOOKALIKES = [
+  "sAcc\u00e9ssToken",
+  "s\u0410ccessToken" /* Cyrillic A */,
+  "sAccessToken\u200b" /* zero-width space */,
+];
 
 export interface CookieHeaderCase {
   pairs: { name: string; value: string; kind: "real" | "lookalike" | "refresh" | "other" }[];
@@ -455,14 +626,58 @@ export interface CookieHeaderCase {
 const trimOws = (s: string) => s.replace(/^[ \t]+|[ \t]+$/g, "");
 
 const SPOOF_HEADERS = [
-  "x-supertokens-user-id", "X-SuperTokens-User-Id", "x_supertokens_user_id", "X_SUPERTOKENS_TENANT_ID", "x-supertokens-recipe-user-id",
-  "x-supertokens-access-token-payload", "x-supertokens-session-handle", "x-supertokens-origin-secret", "x-supertokens-roles", "x_supertokens-user_id",
-  "X-Original-URL", "x-rewrite-url", "X_Original_URI", "x-override-url", "X-HTTP-Method-Override", "x-http-method", "X-Method-Override", "x_http_method_override",
-  "X-Forwarded-For", "x-forwarded-host", "X-Forwarded-Proto", "forwarded", "X-Real-IP", "true-client-ip", "x_forwarded_for",
+  "x-supertokens-user-id",
+  "X-SuperTokens-User-Id",
+  "x_supertokens_user_id",
+  "X_SUPERTOKENS_TENANT_ID",
+  "x-supertokens-recipe-user-id",
+  "x-supertokens-access-token-payload",
+  "x-supertokens-session-handle",
+  "x-supertokens-origin-secret",
+  "x-supertokens-roles",
+  "x_supertokens-user_id",
+  "X-Original-URL",
+  "x-rewrite-url",
+  "X_Original_URI",
+  "x-override-url",
+  "X-HTTP-Method-Override",
+  "x-http-method",
+  "X-Method-Override",
+  "x_http_method_override",
+  "X-Forwarded-For",
+  "x-forwarded-host",
+  "X-Forwarded-Proto",
+  "forwarded",
+  "X-Real-IP",
+  "true-client-ip",
+  "x_forwarded_for",
 ];
-const ROUTING_NAMES = ["x-original-url", "x-rewrite-url", "x-original-uri", "x-override-url", "x-http-method-override", "x-http-method", "x-method-override"];
-const FORWARDING_NAMES = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded", "x-real-ip", "true-client-ip"];
-const SPOOF_VALUES = ["spoof-admin", "/private/spoof", "6.6.6.6-spoof", "for=spoof", "https-spoof", "spoof.evil.example", "eyJzdWIiOiJzcG9vZiJ9"];
+const ROUTING_NAMES = [
+  "x-original-url",
+  "x-rewrite-url",
+  "x-original-uri",
+  "x-override-url",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+];
+const FORWARDING_NAMES = [
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "forwarded",
+  "x-real-ip",
+  "true-client-ip",
+];
+const SPOOF_VALUES = [
+  "spoof-admin",
+  "/private/spoof",
+  "6.6.6.6-spoof",
+  "for=spoof",
+  "https-spoof",
+  "spoof.evil.example",
+  "eyJzdWIiOiJzcG9vZiJ9",
+];
 
 /**
  * Which characters header values may hold. workerd sends non-ASCII header values as UTF-8 but logs a
@@ -470,18 +685,46 @@ const SPOOF_VALUES = ["spoof-admin", "/private/spoof", "6.6.6.6-spoof", "for=spo
  * table; Node's Headers refuse characters above U+00FF, so scripts/fuzz.mjs draws "latin1" cases.
  */
 export type Charset = "ascii" | "latin1" | "unicode";
-const allowed = (charset: Charset) => (s: string) => [...s].every((c) => c.charCodeAt(0) <= (charset === "ascii" ? 0x7f : charset === "latin1" ? 0xff : 0xffff));
+const allowed = (charset: Charset) => (s: string) =>
+  [...s].every((c) => c.charCodeAt(0) <= (charset === "ascii" ? 0x7f : charset === "latin1" ? 0xff : 0xffff));
 
 export function cookieHeaderArb(token: string, opts: { charset?: Charset } = {}): fc.Arbitrary<CookieHeaderCase> {
   const ok = allowed(opts.charset ?? "unicode");
   const WS = [...ASCII_WS, ...UNICODE_WS].filter(ok);
   const names = [...LOOKALIKES, ...UNICODE_LOOKALIKES].filter(ok);
-  const value = fc.constantFrom(token, `"${token}"`, encodeURIComponent(token).replace(/\./g, "%2E"), "garbage", "", `${token}x`);
+  const value = fc.constantFrom(
+    token,
+    `"${token}"`,
+    encodeURIComponent(token).replace(/\./g, "%2E"),
+    "garbage",
+    "",
+    `${token}x`,
+  );
   const pair = fc.oneof(
-    { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...WS), fc.constantFrom(...WS), value).map(([a, b, v]) => ({ name: `${a}sAccessToken${b}`, value: v, kind: "real" as const })) },
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...names), fc.constantFrom(...WS), value).map(([n, w, v]) => ({ name: `${w}${n}`, value: v, kind: "lookalike" as const })) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom("sRefreshToken", " sRefreshToken", "sRefreshToken\t"), fc.constantFrom("r1", "", '"r2"')).map(([n, v]) => ({ name: n, value: v, kind: "refresh" as const })) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom("theme", "a", "", "=", "lang"), fc.constantFrom("dark", "x=y", '"q"', "%zz")).map(([n, v]) => ({ name: n, value: v, kind: "other" as const })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...WS), fc.constantFrom(...WS), value)
+        .map(([a, b, v]) => ({ name: `${a}sAccessToken${b}`, value: v, kind: "real" as const })),
+    },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...names), fc.constantFrom(...WS), value)
+        .map(([n, w, v]) => ({ name: `${w}${n}`, value: v, kind: "lookalike" as const })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom("sRefreshToken", " sRefreshToken", "sRefreshToken\t"), fc.constantFrom("r1", "", '"r2"'))
+        .map(([n, v]) => ({ name: n, value: v, kind: "refresh" as const })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .tuple(fc.constantFrom("theme", "a", "", "=", "lang"), fc.constantFrom("dark", "x=y", '"q"', "%zz"))
+        .map(([n, v]) => ({ name: n, value: v, kind: "other" as const })),
+    },
   );
   return fc.record({
     pairs: fc.array(pair, { minLength: 0, maxLength: 5 }),
@@ -494,7 +737,9 @@ export function cookieHeaderArb(token: string, opts: { charset?: Charset } = {})
 
 export async function checkCookieHeader(fd: FuzzDoor, token: string, c: CookieHeaderCase, tally: Tally): Promise<void> {
   const P = "cookies+headers";
-  const cookie = c.pairs.map((p) => (p.name === "" && p.kind === "other" ? p.value : `${p.name}=${p.value}`)).join(c.separator);
+  const cookie = c.pairs
+    .map((p) => (p.name === "" && p.kind === "other" ? p.value : `${p.name}=${p.value}`))
+    .join(c.separator);
   const headers = new Map<string, string>();
   if (cookie !== "") headers.set("cookie", cookie);
   for (const [n, v] of c.spoofed) headers.set(n, v);
@@ -514,7 +759,8 @@ export async function checkCookieHeader(fd: FuzzDoor, token: string, c: CookieHe
   }
   const { res, body, sent } = r;
   tally.count(P, outcomeOf(res, body, sent));
-  if (res.status >= 500) tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
+  if (res.status >= 500)
+    tally.violate({ property: P, kind: `status ${res.status}`, input, detail: body.slice(0, 100) });
   for (const s of sent) {
     const names = [...s.headers.keys()].map((n) => n.toLowerCase().replace(/_/g, "-"));
     const session = s.headers.has("x-supertokens-user-id");
@@ -522,21 +768,39 @@ export async function checkCookieHeader(fd: FuzzDoor, token: string, c: CookieHe
       // A session needs a cookie whose name is exactly sAccessToken once SP/HTAB are trimmed (supertokens-node's
       // `cookie` parser; it neither decodes names nor trims other whitespace).
       const real = c.pairs.some((p) => p.kind === "real" && trimOws(p.name) === "sAccessToken");
-      if (!real) tally.violate({ property: P, kind: "session from a look-alike cookie name", input, detail: JSON.stringify(c.pairs.filter((p) => p.value.includes(token.slice(0, 20)) || p.value.includes("eyJ")).map((p) => p.name)) });
+      if (!real)
+        tally.violate({
+          property: P,
+          kind: "session from a look-alike cookie name",
+          input,
+          detail: JSON.stringify(
+            c.pairs.filter((p) => p.value.includes(token.slice(0, 20)) || p.value.includes("eyJ")).map((p) => p.name),
+          ),
+        });
       const uid = s.headers.get("x-supertokens-user-id");
       if (uid !== FUZZ_USER) tally.violate({ property: P, kind: "wrong identity", input, detail: String(uid) });
       const st = names.filter((n) => n.startsWith(ST_PREFIX)).sort();
-      if (st.length !== 5) tally.violate({ property: P, kind: "extra x-supertokens-* header", input, detail: st.join(",") });
+      if (st.length !== 5)
+        tally.violate({ property: P, kind: "extra x-supertokens-* header", input, detail: st.join(",") });
     } else if (names.some((n) => n.startsWith(ST_PREFIX))) {
-      tally.violate({ property: P, kind: "spoofed identity header at the origin", input, detail: names.filter((n) => n.startsWith(ST_PREFIX)).join(",") });
+      tally.violate({
+        property: P,
+        kind: "spoofed identity header at the origin",
+        input,
+        detail: names.filter((n) => n.startsWith(ST_PREFIX)).join(","),
+      });
     }
-    for (const n of ROUTING_NAMES) if (names.includes(n)) tally.violate({ property: P, kind: `routing header ${n} at the origin`, input, detail: "" });
+    for (const n of ROUTING_NAMES)
+      if (names.includes(n))
+        tally.violate({ property: P, kind: `routing header ${n} at the origin`, input, detail: "" });
     for (const n of FORWARDING_NAMES) {
       const v = s.headers.get(n);
-      if (v !== null && /spoof/i.test(v)) tally.violate({ property: P, kind: `client's ${n} at the origin`, input, detail: v });
+      if (v !== null && /spoof/i.test(v))
+        tally.violate({ property: P, kind: `client's ${n} at the origin`, input, detail: v });
     }
     for (const [name] of parseCookiePairs(s.headers.get("cookie") ?? "")) {
-      if (trimOws(name) === "sRefreshToken") tally.violate({ property: P, kind: "sRefreshToken cookie at the origin", input, detail: s.url.pathname });
+      if (trimOws(name) === "sRefreshToken")
+        tally.violate({ property: P, kind: "sRefreshToken cookie at the origin", input, detail: s.url.pathname });
     }
   }
 }
@@ -566,7 +830,13 @@ export function splitRuns(total: number): RunCounts {
 }
 
 /** Runs `n` cases of `arb` through `check` in seeded chunks (fc.sample keeps memory flat for a million cases). */
-export async function drive<T>(arb: fc.Arbitrary<T>, n: number, seed: number, check: (value: T) => Promise<void>, onChunk?: (done: number) => void): Promise<void> {
+export async function drive<T>(
+  arb: fc.Arbitrary<T>,
+  n: number,
+  seed: number,
+  check: (value: T) => Promise<void>,
+  onChunk?: (done: number) => void,
+): Promise<void> {
   const CHUNK = 5000;
   for (let done = 0, chunk = 0; done < n; chunk++) {
     const size = Math.min(CHUNK, n - done);

@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
-// @ts-ignore -- plain ESM fixture with a .d.mts beside it
+// biome-ignore lint/suspicious/noTsIgnore: a plain ESM fixture with a .d.mts beside it, not seen by every tsconfig
+// @ts-ignore
 import { startCoreEmulator } from "../emulator/core.mjs";
 
 export default async function setup(project: TestProject) {

@@ -37,7 +37,10 @@ export interface PermissiveOrigin {
 export const ROUTING_HEADERS = ["x-original-url", "x-rewrite-url", "x-original-uri", "x-override-url"];
 
 /** How `rawTarget` (+ routing headers) reaches /private/, if it does: core steps first, then the extended ones. */
-export function findPrivate(rawTarget: string, headers: http.IncomingHttpHeaders): { how: string; extended: boolean } | undefined {
+export function findPrivate(
+  rawTarget: string,
+  headers: http.IncomingHttpHeaders,
+): { how: string; extended: boolean } | undefined {
   const candidates: [string, string][] = [["path", rawTarget]];
   for (const name of Object.keys(headers)) {
     const n = name.toLowerCase().replace(/_/g, "-");
@@ -47,7 +50,10 @@ export function findPrivate(rawTarget: string, headers: http.IncomingHttpHeaders
   for (const extended of [false, true]) {
     for (const [source, target] of candidates) {
       // Absolute-form targets: a server that accepts them routes by their path.
-      const path = target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").split("?")[0]!.split("#")[0]!;
+      const path = target
+        .replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "")
+        .split("?")[0]!
+        .split("#")[0]!;
       const hit = interpretations(path, { extended }).find((i) => isPrivatePath(i.path));
       if (hit) return { how: `${source}: ${hit.how} → ${hit.path}`, extended };
     }

@@ -73,17 +73,25 @@ export function percentDecode(s: string): string {
 const STEPS: Record<string, Step> = {
   decode: percentDecode,
   // Tomcat ALLOW_ENCODED_SLASH, Apache AllowEncodedSlashes: only the slashes are decoded.
-  "slashes": (s) => s.replace(/%2f/gi, "/").replace(/%5c/gi, "\\"),
+  slashes: (s) => s.replace(/%2f/gi, "/").replace(/%5c/gi, "\\"),
   backslash: (s) => s.replace(/\\/g, "/"),
   // Servlet path parameters: `/a;x=1/b` is `/a/b`, `/..;/` is `/../`.
-  params: (s) => s.split("/").map((seg) => seg.split(";")[0]!).join("/"),
+  params: (s) =>
+    s
+      .split("/")
+      .map((seg) => seg.split(";")[0]!)
+      .join("/"),
 };
 
 const EXTENDED_STEPS: Record<string, Step> = {
   nfkc: (s) => s.normalize("NFKC"),
   "u-escapes": (s) => s.replace(/%u([0-9A-Fa-f]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
   "query-cut": (s) => s.replace(/[?#].*$/s, ""),
-  "trailing-space": (s) => s.split("/").map((seg) => seg.replace(/ +$/, "")).join("/"),
+  "trailing-space": (s) =>
+    s
+      .split("/")
+      .map((seg) => seg.replace(/ +$/, ""))
+      .join("/"),
 };
 
 /** RFC 3986 remove_dot_segments on an absolute path ("/.." above the root stays at the root). */
@@ -165,6 +173,9 @@ export function isPrivatePath(path: string): boolean {
  * The first interpretation of `raw` (a path forwarded WITHOUT a session) that a permissive origin would serve
  * from a protected path, or undefined if every interpretation stays public / under the auth routes.
  */
-export function protectedInterpretation(raw: string, opts: { extended?: boolean; apiBasePath?: string } = {}): Interpretation | undefined {
+export function protectedInterpretation(
+  raw: string,
+  opts: { extended?: boolean; apiBasePath?: string } = {},
+): Interpretation | undefined {
   return interpretations(raw, opts).find((i) => isProtectedPath(i.path, opts.apiBasePath));
 }

@@ -14,7 +14,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import type { RecordedRequest } from "./recorded-request.js";
-// @ts-ignore -- plain ESM fixture with a .d.mts beside it
+// biome-ignore lint/suspicious/noTsIgnore: a plain ESM fixture with a .d.mts beside it, not seen by every tsconfig
+// @ts-ignore
 import { startCoreEmulator } from "../emulator/core.mjs";
 
 export type { RecordedRequest } from "./recorded-request.js";

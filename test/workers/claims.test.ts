@@ -32,18 +32,82 @@ describe("claim validators: the SDK's reasons", () => {
   const tier = new PrimitiveClaim<string>({ key: "tier", fetchValue: () => undefined, now });
 
   const cases: [string, SessionClaimValidator, Record<string, unknown>, unknown][] = [
-    ["missing boolean", flag.validators.isTrue(), {}, { isValid: false, reason: { message: "value does not exist", expectedValue: true, actualValue: undefined } }],
-    ["wrong boolean", flag.validators.isTrue(), { "st-test": { v: false, t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedValue: true, actualValue: false } }],
+    [
+      "missing boolean",
+      flag.validators.isTrue(),
+      {},
+      { isValid: false, reason: { message: "value does not exist", expectedValue: true, actualValue: undefined } },
+    ],
+    [
+      "wrong boolean",
+      flag.validators.isTrue(),
+      { "st-test": { v: false, t: NOW } },
+      { isValid: false, reason: { message: "wrong value", expectedValue: true, actualValue: false } },
+    ],
     ["right boolean", flag.validators.isTrue(), { "st-test": { v: true, t: NOW } }, { isValid: true }],
-    ["expired", flag.validators.isTrue(60), { "st-test": { v: true, t: NOW - 61_000 } }, { isValid: false, reason: { message: "expired", ageInSeconds: 61, maxAgeInSeconds: 60 } }],
-    ["primitive", tier.validators.hasValue("pro"), { tier: { v: "free", t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedValue: "pro", actualValue: "free" } }],
-    ["includes missing", roles.validators.includes("admin"), {}, { isValid: false, reason: { message: "value does not exist", expectedToInclude: "admin", actualValue: undefined } }],
-    ["includes wrong", roles.validators.includes("admin"), { "st-role": { v: ["user"], t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedToInclude: "admin", actualValue: ["user"] } }],
-    ["excludes wrong", roles.validators.excludes("banned"), { "st-role": { v: ["banned"], t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedToNotInclude: "banned", actualValue: ["banned"] } }],
-    ["includesAll", roles.validators.includesAll(["a", "b"]), { "st-role": { v: ["a", "b", "c"], t: NOW } }, { isValid: true }],
-    ["excludesAll wrong", roles.validators.excludesAll(["a", "b"]), { "st-role": { v: ["b"], t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedToNotInclude: ["a", "b"], actualValue: ["b"] } }],
-    ["includesAny missing (sic)", roles.validators.includesAny(["a"]), {}, { isValid: false, reason: { message: "value does not exist", expectedToNotInclude: ["a"], actualValue: undefined } }],
-    ["includesAny wrong", roles.validators.includesAny(["a", "b"]), { "st-role": { v: ["c"], t: NOW } }, { isValid: false, reason: { message: "wrong value", expectedToIncludeAtLeastOneOf: ["a", "b"], actualValue: ["c"] } }],
+    [
+      "expired",
+      flag.validators.isTrue(60),
+      { "st-test": { v: true, t: NOW - 61_000 } },
+      { isValid: false, reason: { message: "expired", ageInSeconds: 61, maxAgeInSeconds: 60 } },
+    ],
+    [
+      "primitive",
+      tier.validators.hasValue("pro"),
+      { tier: { v: "free", t: NOW } },
+      { isValid: false, reason: { message: "wrong value", expectedValue: "pro", actualValue: "free" } },
+    ],
+    [
+      "includes missing",
+      roles.validators.includes("admin"),
+      {},
+      {
+        isValid: false,
+        reason: { message: "value does not exist", expectedToInclude: "admin", actualValue: undefined },
+      },
+    ],
+    [
+      "includes wrong",
+      roles.validators.includes("admin"),
+      { "st-role": { v: ["user"], t: NOW } },
+      { isValid: false, reason: { message: "wrong value", expectedToInclude: "admin", actualValue: ["user"] } },
+    ],
+    [
+      "excludes wrong",
+      roles.validators.excludes("banned"),
+      { "st-role": { v: ["banned"], t: NOW } },
+      { isValid: false, reason: { message: "wrong value", expectedToNotInclude: "banned", actualValue: ["banned"] } },
+    ],
+    [
+      "includesAll",
+      roles.validators.includesAll(["a", "b"]),
+      { "st-role": { v: ["a", "b", "c"], t: NOW } },
+      { isValid: true },
+    ],
+    [
+      "excludesAll wrong",
+      roles.validators.excludesAll(["a", "b"]),
+      { "st-role": { v: ["b"], t: NOW } },
+      { isValid: false, reason: { message: "wrong value", expectedToNotInclude: ["a", "b"], actualValue: ["b"] } },
+    ],
+    [
+      "includesAny missing (sic)",
+      roles.validators.includesAny(["a"]),
+      {},
+      {
+        isValid: false,
+        reason: { message: "value does not exist", expectedToNotInclude: ["a"], actualValue: undefined },
+      },
+    ],
+    [
+      "includesAny wrong",
+      roles.validators.includesAny(["a", "b"]),
+      { "st-role": { v: ["c"], t: NOW } },
+      {
+        isValid: false,
+        reason: { message: "wrong value", expectedToIncludeAtLeastOneOf: ["a", "b"], actualValue: ["c"] },
+      },
+    ],
   ];
   for (const [name, validator, payload, expected] of cases) {
     it(name, async () => expect(await validator.validate(payload)).toEqual(expected));
@@ -63,11 +127,16 @@ describe("claim validators: the SDK's reasons", () => {
 });
 
 describe("claims in the HTTP flow", () => {
-  const plan = new PrimitiveClaim<string>({ key: "plan", fetchValue: ({ userId }) => (userId === "payer" ? "pro" : "free") });
+  const plan = new PrimitiveClaim<string>({
+    key: "plan",
+    fetchValue: ({ userId }) => (userId === "payer" ? "pro" : "free"),
+  });
 
   it("refetches a missing claim through the core, merges it and sends the new token; fails with the SDK's 403", async () => {
     const st = engine({ getGlobalClaimValidators: () => [plan.validators.hasValue("pro")] });
-    const ok = await st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "payer")) } }));
+    const ok = await st.getSession(
+      new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "payer")) } }),
+    );
     expect(ok.status).toBe("OK");
     if (ok.status !== "OK") return;
     expect((ok.session!.getAccessTokenPayload().plan as { v: string }).v).toBe("pro");
@@ -75,13 +144,17 @@ describe("claims in the HTTP flow", () => {
     expect(res.headers.getSetCookie()[0]).toMatch(/^sAccessToken=eyJ/);
     expect(frontTokenOf(res).up.plan.v).toBe("pro");
 
-    const denied = await st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "free-rider")) } }));
+    const denied = await st.getSession(
+      new Request(`${API}/x`, { headers: { cookie: cookieHeader(await cookieSession(st, "free-rider")) } }),
+    );
     expect(denied.status).toBe("INVALID_CLAIMS");
     if (denied.status === "OK") return;
     expect(denied.response.status).toBe(403);
     expect(await denied.response.json()).toEqual({
       message: "invalid claim",
-      claimValidationErrors: [{ id: "plan", reason: { message: "wrong value", expectedValue: "pro", actualValue: "free" } }],
+      claimValidationErrors: [
+        { id: "plan", reason: { message: "wrong value", expectedValue: "pro", actualValue: "free" } },
+      ],
     });
   });
 
@@ -92,7 +165,9 @@ describe("claims in the HTTP flow", () => {
       overrideGlobalClaimValidators: () => [],
     });
     expect(open.status).toBe("OK");
-    const out = await st.signOut(new Request(`${API}/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    const out = await st.signOut(
+      new Request(`${API}/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+    );
     expect(out.status).toBe(200);
   });
 });
@@ -103,14 +178,21 @@ describe("claims in the HTTP flow", () => {
 // other call goes on to the emulator.
 
 /** A core whose roles recipe knows `roles` ("tenant:userId" → roles) and `permissions` (role → permissions). */
-function rolesCore(roles: Record<string, string[]>, permissions: Record<string, string[]>, inner: typeof fetch = (i, init) => fetch(i, init)) {
+function rolesCore(
+  roles: Record<string, string[]>,
+  permissions: Record<string, string[]>,
+  inner: typeof fetch = (i, init) => fetch(i, init),
+) {
   return countingFetch(async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const userRoles = /\/([^/]+)\/recipe\/user\/roles$/.exec(url.pathname);
-    if (userRoles !== null) return Response.json({ status: "OK", roles: roles[`${userRoles[1]}:${url.searchParams.get("userId")}`] ?? [] });
+    if (userRoles !== null)
+      return Response.json({ status: "OK", roles: roles[`${userRoles[1]}:${url.searchParams.get("userId")}`] ?? [] });
     if (url.pathname.endsWith("/recipe/role/permissions")) {
       const role = url.searchParams.get("role")!;
-      return Response.json(role in permissions ? { status: "OK", permissions: permissions[role] } : { status: "UNKNOWN_ROLE_ERROR" });
+      return Response.json(
+        role in permissions ? { status: "OK", permissions: permissions[role] } : { status: "UNKNOWN_ROLE_ERROR" },
+      );
     }
     return inner(input, init);
   });
@@ -170,7 +252,9 @@ describe("claimsAddedOnCreate", () => {
     expect((payload["st-role"] as { v: unknown }).v).toEqual(["admin", "editor"]);
     expect((payload["st-perm"] as { v: unknown }).v).toEqual(["read", "write", "publish"]);
     // What was asked of the core: the roles (once per claim), then each role's permissions.
-    const asked = core.calls.filter((c) => /\/recipe\/(user\/roles|role\/permissions)/.test(c.url)).map((c) => `${c.method} ${new URL(c.url).pathname}${new URL(c.url).search}`);
+    const asked = core.calls
+      .filter((c) => /\/recipe\/(user\/roles|role\/permissions)/.test(c.url))
+      .map((c) => `${c.method} ${new URL(c.url).pathname}${new URL(c.url).search}`);
     expect(asked).toEqual([
       "GET /public/recipe/user/roles?userId=u-roles",
       "GET /public/recipe/user/roles?userId=u-roles",
@@ -189,7 +273,11 @@ describe("claimsAddedOnCreate", () => {
 describe("UserRoleClaim and PermissionClaim validators", () => {
   const core = rolesCore({ "public:u-admin": ["admin", "editor"], "public:u-none": [] }, PERMISSIONS);
 
-  async function check(userId: string, validators: SessionClaimValidator[], claimsAddedOnCreate = [UserRoleClaim, PermissionClaim]) {
+  async function check(
+    userId: string,
+    validators: SessionClaimValidator[],
+    claimsAddedOnCreate = [UserRoleClaim, PermissionClaim],
+  ) {
     const st = engine({ claimsAddedOnCreate, fetch: core.fetch, getGlobalClaimValidators: () => validators });
     const jar = await cookieSession(st, userId);
     return st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(jar) } }));
@@ -219,9 +307,22 @@ describe("UserRoleClaim and PermissionClaim validators", () => {
     expect(await denied.response.json()).toEqual({
       message: "invalid claim",
       claimValidationErrors: [
-        { id: "st-role", reason: { message: "wrong value", expectedToNotInclude: "admin", actualValue: ["admin", "editor"] } },
-        { id: "st-perm", reason: { message: "wrong value", expectedToInclude: "delete", actualValue: ["read", "write", "publish"] } },
-        { id: "st-perm", reason: { message: "wrong value", expectedToNotInclude: ["write", "drop"], actualValue: ["read", "write", "publish"] } },
+        {
+          id: "st-role",
+          reason: { message: "wrong value", expectedToNotInclude: "admin", actualValue: ["admin", "editor"] },
+        },
+        {
+          id: "st-perm",
+          reason: { message: "wrong value", expectedToInclude: "delete", actualValue: ["read", "write", "publish"] },
+        },
+        {
+          id: "st-perm",
+          reason: {
+            message: "wrong value",
+            expectedToNotInclude: ["write", "drop"],
+            actualValue: ["read", "write", "publish"],
+          },
+        },
       ],
     });
   });
@@ -238,7 +339,9 @@ describe("UserRoleClaim and PermissionClaim validators", () => {
     if (none.status === "OK") throw new Error("expected INVALID_CLAIMS");
     expect(await none.response.json()).toEqual({
       message: "invalid claim",
-      claimValidationErrors: [{ id: "st-role", reason: { message: "wrong value", expectedToInclude: "admin", actualValue: [] } }],
+      claimValidationErrors: [
+        { id: "st-role", reason: { message: "wrong value", expectedToInclude: "admin", actualValue: [] } },
+      ],
     });
   });
 });
@@ -256,14 +359,21 @@ describe("honest errors: a bug is a bug, an outage is an outage", () => {
   it("an exception thrown by a user's claim validator propagates out of st.getSession (not a 503)", async () => {
     const st = engine({ getGlobalClaimValidators: () => [boom] });
     const jar = await cookieSession(st, "u-boom");
-    await expect(st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(jar) } }))).rejects.toThrow(new Error("boom"));
+    await expect(st.getSession(new Request(`${API}/x`, { headers: { cookie: cookieHeader(jar) } }))).rejects.toThrow(
+      new Error("boom"),
+    );
   });
 
   it("a core that is down while a claim is refetched is CORE_UNAVAILABLE, the SDK-shaped 503", async () => {
     let down = false;
     const core = rolesCore({ "public:u-down": ["admin"] }, PERMISSIONS);
-    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError("connection refused")) : core.fetch(input, init));
-    const st = engine({ fetch: flaky, coreTimeoutMs: 500, getGlobalClaimValidators: () => [UserRoleClaim.validators.includes("admin")] });
+    const flaky: typeof fetch = (input, init) =>
+      down ? Promise.reject(new TypeError("connection refused")) : core.fetch(input, init);
+    const st = engine({
+      fetch: flaky,
+      coreTimeoutMs: 500,
+      getGlobalClaimValidators: () => [UserRoleClaim.validators.includes("admin")],
+    });
     const token = await accessTokenOf("u-down");
     expect((await verify(st, token)).status).toBe("OK"); // the JWKS is in memory now
     down = true;
@@ -277,7 +387,8 @@ describe("honest errors: a bug is a bug, an outage is an outage", () => {
   describe("through the front door", () => {
     let down = false;
     const core = rolesCore({ "public:u-fd": ["admin"] }, PERMISSIONS);
-    const flaky: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError("connection refused")) : core.fetch(input, init));
+    const flaky: typeof fetch = (input, init) =>
+      down ? Promise.reject(new TypeError("connection refused")) : core.fetch(input, init);
     const door = (validator: SessionClaimValidator) =>
       new FrontDoor({
         supertokens: {
@@ -295,7 +406,11 @@ describe("honest errors: a bug is a bug, an outage is an outage", () => {
       const logged: unknown[][] = [];
       const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args));
       try {
-        const res = await door(boom).fetch(new Request("https://front.test/api/me", { headers: { authorization: `Bearer ${await accessTokenOf("u-fd")}` } }));
+        const res = await door(boom).fetch(
+          new Request("https://front.test/api/me", {
+            headers: { authorization: `Bearer ${await accessTokenOf("u-fd")}` },
+          }),
+        );
         expect(res.status).toBe(500);
         expect(res.headers.get("content-type")).toMatch(/^application\/json/);
         const text = await res.text();
@@ -312,12 +427,16 @@ describe("honest errors: a bug is a bug, an outage is an outage", () => {
     it("a core that is down is still a 503 CORE_UNAVAILABLE", async () => {
       const d = door(UserRoleClaim.validators.includes("admin"));
       const token = await accessTokenOf("u-fd");
-      const warm = await d.fetch(new Request("https://front.test/api/me", { headers: { authorization: `Bearer ${token}` } }));
+      const warm = await d.fetch(
+        new Request("https://front.test/api/me", { headers: { authorization: `Bearer ${token}` } }),
+      );
       expect(warm.status).toBe(200);
       expect(await warm.text()).toBe("origin ok");
       down = true;
       try {
-        const res = await d.fetch(new Request("https://front.test/api/me", { headers: { authorization: `Bearer ${token}` } }));
+        const res = await d.fetch(
+          new Request("https://front.test/api/me", { headers: { authorization: `Bearer ${token}` } }),
+        );
         expect(res.status).toBe(503);
         expect(await res.json()).toEqual({ message: "SuperTokens core unavailable", code: "ERR_CORE_UNREACHABLE" });
       } finally {

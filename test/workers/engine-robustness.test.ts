@@ -14,8 +14,22 @@ describe("any input gives a decision, never an exception", () => {
     const st = engine();
     const real = await accessTokenOf("fuzz");
     const rand = rng(42);
-    const alphabet = "abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 \"{}";
-    const inputs: string[] = [real, "", ".", "..", "...", "a.b", "a.b.c", "a.b.c.d", "....", "\u0000", "null", real + "x", real.slice(0, -3)];
+    const alphabet = 'abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 "{}';
+    const inputs: string[] = [
+      real,
+      "",
+      ".",
+      "..",
+      "...",
+      "a.b",
+      "a.b.c",
+      "a.b.c.d",
+      "....",
+      "\u0000",
+      "null",
+      `${real}x`,
+      real.slice(0, -3),
+    ];
     for (let i = 0; i < 1000; i++) {
       let s = "";
       const n = Math.floor(rand() * 300);
@@ -49,7 +63,10 @@ describe("any input gives a decision, never an exception", () => {
 
   it("no token: unauthorised without clearing; optional: OK without a session", async () => {
     const st = engine();
-    expect(await st.getSessionWithoutRequestResponse(undefined)).toMatchObject({ status: "UNAUTHORISED", clearTokens: false });
+    expect(await st.getSessionWithoutRequestResponse(undefined)).toMatchObject({
+      status: "UNAUTHORISED",
+      clearTokens: false,
+    });
     expect(await st.getSessionWithoutRequestResponse(undefined, undefined, { sessionRequired: false })).toEqual({
       status: "OK",
       session: undefined,
@@ -62,7 +79,10 @@ describe("core client", () => {
     const { fetch: f, calls: seen } = countingFetch();
     const st = engine({ fetch: f, apiKey: "secret-key" });
     const s = await st.createNewSessionWithoutRequestResponse("public", "u-core", { a: 1 });
-    await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, { antiCsrfCheck: false, checkDatabase: true });
+    await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, {
+      antiCsrfCheck: false,
+      checkDatabase: true,
+    });
     const create = seen.find((x) => x.url.endsWith("/public/recipe/session"))!;
     expect(create.headers).toMatchObject({ "cdi-version": "5.4", "api-key": "secret-key", rid: "session" });
     expect(create.body).toEqual({
@@ -109,7 +129,9 @@ describe("core client", () => {
     const refresh = await st.refreshSessionWithoutRequestResponse("x", true);
     expect(refresh.status).toBe("CORE_UNAVAILABLE");
     if (refresh.status === "CORE_UNAVAILABLE") expect(refresh.error.code).toBe("ERR_CORE_BAD_RESPONSE");
-    await expect(st.createNewSessionWithoutRequestResponse("public", "u")).rejects.toMatchObject({ code: "ERR_CORE_BAD_RESPONSE" });
+    await expect(st.createNewSessionWithoutRequestResponse("public", "u")).rejects.toMatchObject({
+      code: "ERR_CORE_BAD_RESPONSE",
+    });
     await expect(st.revokeSession("h")).rejects.toMatchObject({ code: "ERR_CORE_BAD_RESPONSE" });
   });
 

@@ -3,7 +3,18 @@
 // not silenced.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SuperTokensConfig, SuperTokensEvent } from "../../src/index.js";
-import { API, KV, accessTokenOf, cookieHeader, cookieJar, cookieSession, coreUrl, engine, mint, verify } from "./helpers/index.js";
+import {
+  API,
+  KV,
+  accessTokenOf,
+  cookieHeader,
+  cookieJar,
+  cookieSession,
+  coreUrl,
+  engine,
+  mint,
+  verify,
+} from "./helpers/index.js";
 
 let appSeq = 0;
 /** A distinct app path gives a distinct KV key: a JWKS no other test has stored. */
@@ -12,7 +23,8 @@ const freshApp = () => `${coreUrl()}/appid-events${Date.now().toString(36)}${app
 function listening(config: Partial<SuperTokensConfig> = {}) {
   const events: SuperTokensEvent[] = [];
   const st = engine({ onEvent: (e) => events.push(e), ...config });
-  const of = <T extends SuperTokensEvent["type"]>(type: T) => events.filter((e): e is Extract<SuperTokensEvent, { type: T }> => e.type === type);
+  const of = <T extends SuperTokensEvent["type"]>(type: T) =>
+    events.filter((e): e is Extract<SuperTokensEvent, { type: T }> => e.type === type);
   return { st, events, of };
 }
 
@@ -31,27 +43,47 @@ describe("onEvent: decisions", () => {
     const requests: [Request, Record<string, unknown>][] = [
       [new Request(`${API}/me`, { headers: { cookie: cookieHeader(jar) } }), { status: "OK" }],
       [new Request(`${API}/me`), { status: "UNAUTHORISED", reason: "no-token" }],
-      [new Request(`${API}/me`, { headers: { authorization: `Bearer ${await mint({ sub: "u", iat: now - 120, exp: now - 60 })}` } }), { status: "TRY_REFRESH_TOKEN", reason: "expired" }],
-      [new Request(`${API}/me`, { headers: { authorization: `Bearer ${await mint({ sub: "u", kid: "orphan" })}` } }), { status: "TRY_REFRESH_TOKEN", reason: "unknown-kid" }],
-      [new Request(`${API}/me`, { headers: { cookie: "sIdRefreshToken=legacy" } }), { status: "TRY_REFRESH_TOKEN", reason: "legacy-session" }],
+      [
+        new Request(`${API}/me`, {
+          headers: { authorization: `Bearer ${await mint({ sub: "u", iat: now - 120, exp: now - 60 })}` },
+        }),
+        { status: "TRY_REFRESH_TOKEN", reason: "expired" },
+      ],
+      [
+        new Request(`${API}/me`, { headers: { authorization: `Bearer ${await mint({ sub: "u", kid: "orphan" })}` } }),
+        { status: "TRY_REFRESH_TOKEN", reason: "unknown-kid" },
+      ],
+      [
+        new Request(`${API}/me`, { headers: { cookie: "sIdRefreshToken=legacy" } }),
+        { status: "TRY_REFRESH_TOKEN", reason: "legacy-session" },
+      ],
       // cross-site cookies (SameSite=None ⇒ VIA_CUSTOM_HEADER): a POST without `rid`
-      [new Request(`${API}/me`, { method: "POST", headers: { cookie: cookieHeader(jar) } }), { status: "TRY_REFRESH_TOKEN", reason: "anti-csrf" }],
+      [
+        new Request(`${API}/me`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+        { status: "TRY_REFRESH_TOKEN", reason: "anti-csrf" },
+      ],
     ];
     for (const [req, expected] of requests) {
       const before = of("decision").length;
       await st.getSession(req);
       const decisions = of("decision").slice(before);
-      expect(decisions, new URL(req.url).pathname).toEqual([{ type: "decision", decision: "getSession", ...expected, ms }]);
+      expect(decisions, new URL(req.url).pathname).toEqual([
+        { type: "decision", decision: "getSession", ...expected, ms },
+      ]);
       expect(decisions[0]!.ms).toBeGreaterThanOrEqual(0);
       if (expected.status === "OK") expect(decisions[0]).not.toHaveProperty("reason");
     }
   });
 
   it("create, claim validation, refresh and sign-out report theirs", async () => {
-    const { st, of } = listening({ getGlobalClaimValidators: () => [{ id: "ok", shouldRefetch: () => false, validate: () => ({ isValid: true }) }] });
+    const { st, of } = listening({
+      getGlobalClaimValidators: () => [{ id: "ok", shouldRefetch: () => false, validate: () => ({ isValid: true }) }],
+    });
     const jar = await cookieSession(st, "u-events-2");
     await st.getSession(new Request(`${API}/me`, { headers: { cookie: cookieHeader(jar) } }));
-    const refreshed = await st.refreshSession(new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    const refreshed = await st.refreshSession(
+      new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+    );
     expect(refreshed.status).toBe(200);
     const fresh = cookieJar(refreshed, jar);
     await st.signOut(new Request(`${API}/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(fresh) } }));
@@ -72,7 +104,9 @@ describe("onEvent: decisions", () => {
     const { st, of } = listening();
     const res = await st.refreshSession(new Request(`${API}/auth/session/refresh`, { method: "POST" }));
     expect(res.status).toBe(401);
-    expect(of("decision")).toEqual([{ type: "decision", decision: "refreshSession", status: "UNAUTHORISED", reason: "no-token", ms }]);
+    expect(of("decision")).toEqual([
+      { type: "decision", decision: "refreshSession", status: "UNAUTHORISED", reason: "no-token", ms },
+    ]);
   });
 });
 
@@ -81,7 +115,10 @@ describe("onEvent: core calls", () => {
     const { st, of } = listening();
     const s = await st.createNewSessionWithoutRequestResponse("public", "u-core-events");
     await st.getSessionInformation(s.getHandle());
-    await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, { antiCsrfCheck: false, checkDatabase: true });
+    await st.getSessionWithoutRequestResponse(s.getAccessToken(), undefined, {
+      antiCsrfCheck: false,
+      checkDatabase: true,
+    });
     expect(of("core")).toEqual([
       { type: "core", method: "POST", path: "/public/recipe/session", status: 200, ms },
       { type: "core", method: "GET", path: "/recipe/session", status: 200, ms },
@@ -92,11 +129,22 @@ describe("onEvent: core calls", () => {
   it("a failed call carries the error code (and the status when a core answered)", async () => {
     const refused = listening({ fetch: () => Promise.reject(new TypeError("connection refused")) });
     await expect(refused.st.revokeSession("h")).rejects.toMatchObject({ code: "ERR_CORE_UNREACHABLE" });
-    expect(refused.of("core")).toEqual([{ type: "core", method: "POST", path: "/recipe/session/remove", status: undefined, ms, error: "ERR_CORE_UNREACHABLE" }]);
+    expect(refused.of("core")).toEqual([
+      {
+        type: "core",
+        method: "POST",
+        path: "/recipe/session/remove",
+        status: undefined,
+        ms,
+        error: "ERR_CORE_UNREACHABLE",
+      },
+    ]);
 
     const badKey = listening({ fetch: async () => new Response("Invalid API key", { status: 401 }) });
     await expect(badKey.st.revokeSession("h")).rejects.toMatchObject({ code: "ERR_CORE_HTTP" });
-    expect(badKey.of("core")).toEqual([{ type: "core", method: "POST", path: "/recipe/session/remove", status: 401, ms, error: "ERR_CORE_HTTP" }]);
+    expect(badKey.of("core")).toEqual([
+      { type: "core", method: "POST", path: "/recipe/session/remove", status: 401, ms, error: "ERR_CORE_HTTP" },
+    ]);
   });
 });
 
@@ -118,7 +166,8 @@ describe("onEvent: JWKS loads", () => {
   it('"memory" with the error when the core is down: the stale set is kept, or there is none', async () => {
     let now = Date.now();
     let down = false;
-    const f: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError("connection refused")) : fetch(input, init));
+    const f: typeof fetch = (input, init) =>
+      down ? Promise.reject(new TypeError("connection refused")) : fetch(input, init);
     const token = await accessTokenOf("u-jwks-down");
     const warm = listening({ connectionURI: freshApp(), fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
     expect((await verify(warm.st, token)).status).toBe("OK");
@@ -127,7 +176,9 @@ describe("onEvent: JWKS loads", () => {
     now += 120_000;
     // Another token: a token verified before is answered from the verified-token cache, without the key set.
     expect((await verify(warm.st, await accessTokenOf("u-jwks-down-2"))).status).toBe("OK");
-    expect(warm.of("jwks").slice(1)).toEqual([{ type: "jwks", source: "memory", ms, kids, error: "ERR_JWKS_UNAVAILABLE" }]);
+    expect(warm.of("jwks").slice(1)).toEqual([
+      { type: "jwks", source: "memory", ms, kids, error: "ERR_JWKS_UNAVAILABLE" },
+    ]);
 
     const cold = listening({ connectionURI: freshApp(), fetch: f });
     expect((await verify(cold.st, token)).status).toBe("CORE_UNAVAILABLE");
@@ -162,7 +213,9 @@ describe("debug and the cost of silence", () => {
     const jar = await cookieSession(quiet, "u-quiet");
     await quiet.getSession(new Request(`${API}/me`, { headers: { cookie: cookieHeader(jar) } }));
     await quiet.getSession(new Request(`${API}/me`));
-    await quiet.refreshSession(new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    await quiet.refreshSession(
+      new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+    );
     expect(lines).toEqual([]);
   });
 
@@ -190,6 +243,8 @@ describe("debug and the cost of silence", () => {
       },
     });
     await expect(st.revokeSession("no-such-handle")).rejects.toBe(bug);
-    expect(seen.filter((e) => e.type === "core")).toEqual([{ type: "core", method: "POST", path: "/recipe/session/remove", status: 200, ms }]);
+    expect(seen.filter((e) => e.type === "core")).toEqual([
+      { type: "core", method: "POST", path: "/recipe/session/remove", status: 200, ms },
+    ]);
   });
 });

@@ -167,7 +167,8 @@ class Bench {
       this.originSeen.push({ path, userId });
       const body = new Response(JSON.stringify({ ok: true, path })).body;
       // workerd cannot build a Response with status 600; a fetch stub can still hand one over.
-      if (o === "status-600") return { status: 600, statusText: "", headers: new Headers(), body, ok: false } as unknown as Response;
+      if (o === "status-600")
+        return { status: 600, statusText: "", headers: new Headers(), body, ok: false } as unknown as Response;
       return new Response(body, { status: 200, headers: { "content-type": "application/json", "x-origin": "1" } });
     }
     throw new Error(`unexpected fetch in the fault bench: ${url}`);
@@ -184,7 +185,9 @@ function misbehave(does: Misbehaviour, refusedUrl: string, init: RequestInit, ho
     const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode("{")) });
     return Promise.resolve(new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
   }
-  return Promise.resolve(new Response(does.body, { status: does.status, headers: { "content-type": does.contentType ?? "text/plain" } }));
+  return Promise.resolve(
+    new Response(does.body, { status: does.status, headers: { "content-type": does.contentType ?? "text/plain" } }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------- answers
@@ -245,7 +248,8 @@ async function signInHeader(door: FrontDoor, userId: string): Promise<{ access: 
   return { access: res.headers.get("st-access-token")!, refresh: res.headers.get("st-refresh-token")! };
 }
 
-const kidOf = (token: string) => (JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/"))) as { kid: string }).kid;
 const withCookies = (jar: Record<string, string>, init: RequestInit = {}): RequestInit => ({
   ...init,
   headers: { ...(init.headers as Record<string, string> | undefined), cookie: cookieHeader(jar) },
@@ -309,31 +313,56 @@ const originFault = (answer: string): Partial<Record<Case, string>> => ({
 });
 const BAD = "503 ERR_CORE_BAD_RESPONSE";
 const NOT_JSON: Misbehaviour = { status: 200, body: "<html>oops</html>", contentType: "text/html" };
-const jsonAnswer = (body: unknown): Misbehaviour => ({ status: 200, body: JSON.stringify(body), contentType: "application/json" });
+const jsonAnswer = (body: unknown): Misbehaviour => ({
+  status: 200,
+  body: JSON.stringify(body),
+  contentType: "application/json",
+});
 const WRONG_SHAPE = jsonAnswer({ status: "OK" });
 
 /** The JWKS with every dynamic key's modulus replaced by the static key's: same kids, different keys. */
 function swapKeys(real: { keys: Jwk[] }): string {
   const other = real.keys.find((k) => k.kid.startsWith("s-"))!;
-  return JSON.stringify({ keys: real.keys.map((k) => (k.kid.startsWith("d-") ? { ...k, n: other.n, e: other.e } : k)) });
+  return JSON.stringify({
+    keys: real.keys.map((k) => (k.kid.startsWith("d-") ? { ...k, n: other.n, e: other.e } : k)),
+  });
 }
 
 const FAULTS: Fault[] = [
   { name: "core down (connection refused)", core: { does: "refuse" }, expect: coreOutage("ERR_CORE_UNREACHABLE") },
-  { name: `core hangs (past coreTimeoutMs ${CORE_TIMEOUT_MS})`, core: { does: "hang" }, expect: coreOutage("ERR_CORE_UNREACHABLE") },
+  {
+    name: `core hangs (past coreTimeoutMs ${CORE_TIMEOUT_MS})`,
+    core: { does: "hang" },
+    expect: coreOutage("ERR_CORE_UNREACHABLE"),
+  },
   {
     name: "core answers 200, then stalls its body",
     core: { does: "stall-body" },
     expect: coreOutage("ERR_CORE_UNREACHABLE"),
   },
-  { name: "core answers 500", core: { does: { status: 500, body: "Internal Error" } }, expect: coreOutage("ERR_CORE_HTTP") },
+  {
+    name: "core answers 500",
+    core: { does: { status: 500, body: "Internal Error" } },
+    expect: coreOutage("ERR_CORE_HTTP"),
+  },
   // A core refusing our API key is an outage of ours, never the user's 401.
-  { name: "core answers 401 (API key)", core: { does: { status: 401, body: "Invalid API key" } }, expect: coreOutage("ERR_CORE_HTTP") },
+  {
+    name: "core answers 401 (API key)",
+    core: { does: { status: 401, body: "Invalid API key" } },
+    expect: coreOutage("ERR_CORE_HTTP"),
+  },
   { name: "verify: 200 not JSON", core: { paths: ["verify"], does: NOT_JSON }, expect: { afterRefresh: BAD } },
   { name: "verify: 200 wrong shape", core: { paths: ["verify"], does: WRONG_SHAPE }, expect: { afterRefresh: BAD } },
   {
     name: "verify: 200 OK with an unparseable new access token",
-    core: { paths: ["verify"], does: jsonAnswer({ status: "OK", session: { handle: "h", userId: "u" }, accessToken: { token: "x.y", expiry: 1 } }) },
+    core: {
+      paths: ["verify"],
+      does: jsonAnswer({
+        status: "OK",
+        session: { handle: "h", userId: "u" },
+        accessToken: { token: "x.y", expiry: 1 },
+      }),
+    },
     expect: { afterRefresh: BAD },
   },
   { name: "refresh: 200 not JSON", core: { paths: ["refresh"], does: NOT_JSON }, expect: { refresh: BAD } },
@@ -351,8 +380,16 @@ const FAULTS: Fault[] = [
     },
     expect: { refresh: BAD },
   },
-  { name: "remove (sign-out): 200 not JSON", core: { paths: ["remove"], does: NOT_JSON }, expect: { signOut: BAD, stillSignedIn: "200" } },
-  { name: "remove (sign-out): 200 wrong shape", core: { paths: ["remove"], does: WRONG_SHAPE }, expect: { signOut: BAD, stillSignedIn: "200" } },
+  {
+    name: "remove (sign-out): 200 not JSON",
+    core: { paths: ["remove"], does: NOT_JSON },
+    expect: { signOut: BAD, stillSignedIn: "200" },
+  },
+  {
+    name: "remove (sign-out): 200 wrong shape",
+    core: { paths: ["remove"], does: WRONG_SHAPE },
+    expect: { signOut: BAD, stillSignedIn: "200" },
+  },
   { name: "create: 200 not JSON", core: { paths: ["create"], does: NOT_JSON }, expect: { create: BAD } },
   { name: "create: 200 wrong shape", core: { paths: ["create"], does: WRONG_SHAPE }, expect: { create: BAD } },
   {
@@ -368,7 +405,11 @@ const FAULTS: Fault[] = [
   // The warm isolate refuses the changed set and keeps the old key (forged stays 401; unknownKid is an outage).
   // A cold isolate whose KV copy is stale has no old key to compare with: it takes the new set and the real
   // token fails its signature (401 try refresh, nothing cleared) — only memory or a fresh KV copy can tell.
-  { name: "JWKS: a different key under a known kid", jwks: swapKeys, expect: { unknownKid: "503 ERR_JWKS_UNAVAILABLE", coldStale: TRY } },
+  {
+    name: "JWKS: a different key under a known kid",
+    jwks: swapKeys,
+    expect: { unknownKid: "503 ERR_JWKS_UNAVAILABLE", coldStale: TRY },
+  },
   { name: "KV get throws", kv: "get-throws", expect: {} },
   { name: "KV get rejects", kv: "get-rejects", expect: {} },
   { name: "KV get never resolves", kv: "get-hangs", expect: {} },
@@ -385,7 +426,9 @@ const matrix = new Map<string, Partial<Record<Case, string>> & { recovery?: stri
 
 afterAll(() => {
   // The fault matrix as observed (for the report); every cell was also asserted.
-  const lines = [...matrix].map(([name, row]) => `${name} | ${CASES.map((c) => row[c] ?? "-").join(" | ")} | ${row.recovery ?? "-"}`);
+  const lines = [...matrix].map(
+    ([name, row]) => `${name} | ${CASES.map((c) => row[c] ?? "-").join(" | ")} | ${row.recovery ?? "-"}`,
+  );
   console.log(`fault | ${CASES.join(" | ")} | recovery\n${lines.join("\n")}`);
 });
 
@@ -453,7 +496,8 @@ describe("fault matrix: the front door and its engine through every fault", () =
 
     for (const c of CASES) expect(seen[c], `${fault.name} / ${c}`).toBe(expected[c]);
     // Whatever reached the origin carried the right identity (never the forged or unknown one).
-    for (const r of bench.originSeen) expect(["u-cookie", "u-header", "u-after", "u-signout", "u-unseen"]).toContain(r.userId);
+    for (const r of bench.originSeen)
+      expect(["u-cookie", "u-header", "u-after", "u-signout", "u-unseen"]).toContain(r.userId);
     expect(bench.originSeen.some((r) => r.userId === "u-forged" || r.userId === "u-orphan")).toBe(false);
 
     // Healed: the same tokens work again, without a new sign-in.
@@ -479,18 +523,26 @@ describe("fault matrix: the front door and its engine through every fault", () =
     }
     expect((await step("header", call(door, "/api/me", bearer(sHeader.access)))).got).toBe("200");
     expect((await step("cookie", call(door, "/api/me", withCookies(sCookie)))).got).toBe("200");
-    expect((await step("unseen", call(door, "/api/me", bearer(await emuMint({ kid, sub: "u-unseen2" }))))).got).toBe("200");
+    expect((await step("unseen", call(door, "/api/me", bearer(await emuMint({ kid, sub: "u-unseen2" }))))).got).toBe(
+      "200",
+    );
     {
       const { got, res } = await step("signOut", call(door, "/auth/signout", withCookies(sSignOutSaved, POST)), true);
       expect(got).toBe("200");
       expect(clearsTokens(res)).toBe(true);
       // The core now says UNAUTHORISED to the signed-out refresh token: that clears too.
-      const gone = await step("refreshAfterSignOut", call(door, "/auth/session/refresh", withCookies(sSignOutSaved, POST)), true);
+      const gone = await step(
+        "refreshAfterSignOut",
+        call(door, "/auth/session/refresh", withCookies(sSignOutSaved, POST)),
+        true,
+      );
       expect(gone.got).toBe("401 unauthorised");
       expect(clearsTokens(gone.res)).toBe(true);
     }
     expect((await step("create", call(door, "/auth/demo/signin", jsonPost({ userId: "u-new2" })))).got).toBe("200");
-    seen.recovery = recovery.every((r) => /^(?:refreshAfterSignOut 401|\w+ 200)/.test(r)) ? "all OK" : recovery.join(", ");
+    seen.recovery = recovery.every((r) => /^(?:refreshAfterSignOut 401|\w+ 200)/.test(r))
+      ? "all OK"
+      : recovery.join(", ");
   });
 });
 
@@ -509,44 +561,50 @@ describe("the engine (createSuperTokens) through the same core faults", () => {
     }
   };
 
-  it.each(FAULTS.filter((f) => f.core !== undefined || f.jwks !== undefined || f.kv !== undefined).map((f, i) => [f.name, f, i] as const))(
-    "%s",
-    async (_name, fault, i) => {
-      const bench = new Bench(`engine${i}`);
-      const st = createSuperTokens({
-        connectionURI: bench.coreHost,
-        appInfo: { apiDomain: FRONT },
-        fetch: bench.fetch,
-        now: bench.now,
-        coreTimeoutMs: CORE_TIMEOUT_MS,
-        jwksRefreshIntervalSec: JWKS_REFRESH_INTERVAL_SEC,
-        jwksCache: bench.kv,
-      });
-      const expected: Record<Case, string> = { ...HEALTHY, ...fault.expect };
-      const plain = await st.createNewSessionWithoutRequestResponse("public", "e-plain", {}, {}, true);
-      const toRefresh = await st.createNewSessionWithoutRequestResponse("public", "e-refresh", {}, {}, true);
-      const toRevoke = await st.createNewSessionWithoutRequestResponse("public", "e-revoke", {}, {}, true);
-      const refreshed = await st.refreshSessionWithoutRequestResponse(plain.getRefreshTokenInfo()!.token, true);
-      expect(refreshed.status).toBe("OK");
-      const afterRefresh = (refreshed as { session: { getAccessToken(): string } }).session.getAccessToken();
-      const verify = (token: string) => st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
-      expect(said(await verify(plain.getAccessToken()))).toBe("200"); // warm-up: JWKS cached
+  it.each(
+    FAULTS.filter((f) => f.core !== undefined || f.jwks !== undefined || f.kv !== undefined).map(
+      (f, i) => [f.name, f, i] as const,
+    ),
+  )("%s", async (_name, fault, i) => {
+    const bench = new Bench(`engine${i}`);
+    const st = createSuperTokens({
+      connectionURI: bench.coreHost,
+      appInfo: { apiDomain: FRONT },
+      fetch: bench.fetch,
+      now: bench.now,
+      coreTimeoutMs: CORE_TIMEOUT_MS,
+      jwksRefreshIntervalSec: JWKS_REFRESH_INTERVAL_SEC,
+      jwksCache: bench.kv,
+    });
+    const expected: Record<Case, string> = { ...HEALTHY, ...fault.expect };
+    const plain = await st.createNewSessionWithoutRequestResponse("public", "e-plain", {}, {}, true);
+    const toRefresh = await st.createNewSessionWithoutRequestResponse("public", "e-refresh", {}, {}, true);
+    const toRevoke = await st.createNewSessionWithoutRequestResponse("public", "e-revoke", {}, {}, true);
+    const refreshed = await st.refreshSessionWithoutRequestResponse(plain.getRefreshTokenInfo()!.token, true);
+    expect(refreshed.status).toBe("OK");
+    const afterRefresh = (refreshed as { session: { getAccessToken(): string } }).session.getAccessToken();
+    const verify = (token: string) => st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+    expect(said(await verify(plain.getAccessToken()))).toBe("200"); // warm-up: JWKS cached
 
-      await bench.enable(fault);
-      expect(said(await verify(plain.getAccessToken()))).toBe("200");
-      expect(said(await verify(toRefresh.getAccessToken()))).toBe("200");
-      expect(said(await verify(afterRefresh))).toBe(expected.afterRefresh);
-      const r = await st.refreshSessionWithoutRequestResponse(toRefresh.getRefreshTokenInfo()!.token, true);
-      expect(said(r)).toBe(expected.refresh);
-      expect(await thrown(st.revokeSession(toRevoke.getHandle()))).toBe(expected.signOut);
-      expect(await thrown(st.createNewSessionWithoutRequestResponse("public", "e-new", {}, {}, true))).toBe(expected.create);
+    await bench.enable(fault);
+    expect(said(await verify(plain.getAccessToken()))).toBe("200");
+    expect(said(await verify(toRefresh.getAccessToken()))).toBe("200");
+    expect(said(await verify(afterRefresh))).toBe(expected.afterRefresh);
+    const r = await st.refreshSessionWithoutRequestResponse(toRefresh.getRefreshTokenInfo()!.token, true);
+    expect(said(r)).toBe(expected.refresh);
+    expect(await thrown(st.revokeSession(toRevoke.getHandle()))).toBe(expected.signOut);
+    expect(await thrown(st.createNewSessionWithoutRequestResponse("public", "e-new", {}, {}, true))).toBe(
+      expected.create,
+    );
 
-      bench.heal();
-      expect(said(await verify(afterRefresh))).toBe("200");
-      if (r.status !== "OK") expect(said(await st.refreshSessionWithoutRequestResponse(toRefresh.getRefreshTokenInfo()!.token, true))).toBe("200");
-      expect(await st.revokeSession(toRevoke.getHandle())).toBe(expected.signOut === "200" ? false : true);
-    },
-  );
+    bench.heal();
+    expect(said(await verify(afterRefresh))).toBe("200");
+    if (r.status !== "OK")
+      expect(said(await st.refreshSessionWithoutRequestResponse(toRefresh.getRefreshTokenInfo()!.token, true))).toBe(
+        "200",
+      );
+    expect(await st.revokeSession(toRevoke.getHandle())).toBe(expected.signOut !== "200");
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------- outages
@@ -563,7 +621,11 @@ describe("a core outage never signs anyone out", () => {
     await bench.enable(CORE_DOWN);
     const attempts: [string, string, RequestInit][] = [
       ["refresh (cookie)", "/auth/session/refresh", withCookies(jar, POST)],
-      ["refresh (header)", "/auth/session/refresh", { method: "POST", headers: { authorization: `Bearer ${h.refresh}` } }],
+      [
+        "refresh (header)",
+        "/auth/session/refresh",
+        { method: "POST", headers: { authorization: `Bearer ${h.refresh}` } },
+      ],
       ["sign-out (cookie)", "/auth/signout", withCookies(jar, POST)],
       ["sign-out (header)", "/auth/signout", { method: "POST", headers: { authorization: `Bearer ${h.access}` } }],
     ];
@@ -582,7 +644,10 @@ describe("a core outage never signs anyone out", () => {
     const refreshed = await call(door, "/auth/session/refresh", withCookies(jar, POST));
     cookieJar(refreshed.clone(), jar);
     expect(await outcome(refreshed, "refresh (cookie) after")).toBe("200");
-    const refreshedH = await call(door, "/auth/session/refresh", { method: "POST", headers: { authorization: `Bearer ${h.refresh}` } });
+    const refreshedH = await call(door, "/auth/session/refresh", {
+      method: "POST",
+      headers: { authorization: `Bearer ${h.refresh}` },
+    });
     const access = refreshedH.headers.get("st-access-token")!;
     expect(await outcome(refreshedH, "refresh (header) after")).toBe("200");
     expect(access).toMatch(/\./);
@@ -610,7 +675,9 @@ describe("a core outage never signs anyone out", () => {
     const coldDoor = cold.door();
     await cold.enable({ name: "core hangs", core: { does: "hang" }, expect: {} });
     const answers = await Promise.all(tokens.map((t) => call(coldDoor, "/api/me", bearer(t))));
-    expect(await Promise.all(answers.map((r, n) => outcome(r, `cold ${n}`)))).toEqual(tokens.map(() => "503 ERR_JWKS_UNAVAILABLE"));
+    expect(await Promise.all(answers.map((r, n) => outcome(r, `cold ${n}`)))).toEqual(
+      tokens.map(() => "503 ERR_JWKS_UNAVAILABLE"),
+    );
   });
 });
 
@@ -621,13 +688,23 @@ describe("what may clear a user's tokens: a real sign-out, the core's UNAUTHORIS
     const h = await signInHeader(door, "u-c2");
     const out = await call(door, "/auth/signout", withCookies(jar, POST));
     expect(clearsTokens(out)).toBe(true);
-    expect(out.headers.getSetCookie().filter((l) => /Expires=Thu, 01 Jan 1970/.test(l)).map((l) => l.split("=")[0]).sort()).toEqual([
-      "sAccessToken",
-      "sRefreshToken",
-    ]);
+    expect(
+      out.headers
+        .getSetCookie()
+        .filter((l) => /Expires=Thu, 01 Jan 1970/.test(l))
+        .map((l) => l.split("=")[0])
+        .sort(),
+    ).toEqual(["sAccessToken", "sRefreshToken"]);
     expect(await outcome(out, "sign-out cookie", true)).toBe("200");
-    const outH = await call(door, "/auth/signout", { method: "POST", headers: { authorization: `Bearer ${h.access}` } });
-    expect([outH.headers.get("st-access-token"), outH.headers.get("st-refresh-token"), outH.headers.get("front-token")]).toEqual(["", "", "remove"]);
+    const outH = await call(door, "/auth/signout", {
+      method: "POST",
+      headers: { authorization: `Bearer ${h.access}` },
+    });
+    expect([
+      outH.headers.get("st-access-token"),
+      outH.headers.get("st-refresh-token"),
+      outH.headers.get("front-token"),
+    ]).toEqual(["", "", "remove"]);
     expect(await outcome(outH, "sign-out header", true)).toBe("200");
   });
 
@@ -648,27 +725,33 @@ describe("what may clear a user's tokens: a real sign-out, the core's UNAUTHORIS
     expect(await outcome(refresh, "refresh of a revoked session", true)).toBe("401 unauthorised");
   });
 
-  it.each([false, true])("token theft clears (and revokes), even when the core cannot take the revocation: remove down = %s", async (removeDown) => {
-    const bench = new Bench(`clear-theft-${removeDown}`);
-    const door = bench.door();
-    const jar0 = await signInCookie(door, "u-c4");
-    const jar1 = { ...jar0 };
-    const r1 = await call(door, "/auth/session/refresh", withCookies(jar0, POST));
-    expect(r1.status).toBe(200);
-    cookieJar(r1, jar1);
-    const jar2 = { ...jar1 };
-    const r2 = await call(door, "/auth/session/refresh", withCookies(jar1, POST)); // promotes the first child
-    expect(r2.status).toBe(200);
-    cookieJar(r2, jar2);
-    if (removeDown) await bench.enable({ name: "remove down", core: { paths: ["remove"], does: "refuse" }, expect: {} });
-    const theft = await call(door, "/auth/session/refresh", withCookies(jar0, POST)); // the original token, reused
-    expect(clearsTokens(theft)).toBe(true);
-    expect(await outcome(theft, "theft", true)).toBe("401 token theft detected");
-    bench.heal();
-    const after = await call(door, "/auth/session/refresh", withCookies(jar2, POST));
-    // Revoked by the theft answer; when the core could not take the revocation, the newest token still refreshes.
-    expect(await outcome(after, "newest token after theft", !removeDown)).toBe(removeDown ? "200" : "401 unauthorised");
-  });
+  it.each([false, true])(
+    "token theft clears (and revokes), even when the core cannot take the revocation: remove down = %s",
+    async (removeDown) => {
+      const bench = new Bench(`clear-theft-${removeDown}`);
+      const door = bench.door();
+      const jar0 = await signInCookie(door, "u-c4");
+      const jar1 = { ...jar0 };
+      const r1 = await call(door, "/auth/session/refresh", withCookies(jar0, POST));
+      expect(r1.status).toBe(200);
+      cookieJar(r1, jar1);
+      const jar2 = { ...jar1 };
+      const r2 = await call(door, "/auth/session/refresh", withCookies(jar1, POST)); // promotes the first child
+      expect(r2.status).toBe(200);
+      cookieJar(r2, jar2);
+      if (removeDown)
+        await bench.enable({ name: "remove down", core: { paths: ["remove"], does: "refuse" }, expect: {} });
+      const theft = await call(door, "/auth/session/refresh", withCookies(jar0, POST)); // the original token, reused
+      expect(clearsTokens(theft)).toBe(true);
+      expect(await outcome(theft, "theft", true)).toBe("401 token theft detected");
+      bench.heal();
+      const after = await call(door, "/auth/session/refresh", withCookies(jar2, POST));
+      // Revoked by the theft answer; when the core could not take the revocation, the newest token still refreshes.
+      expect(await outcome(after, "newest token after theft", !removeDown)).toBe(
+        removeDown ? "200" : "401 unauthorised",
+      );
+    },
+  );
 });
 
 describe("a core answering 200 with a status CDI 5.4 does not define", () => {
@@ -681,7 +764,11 @@ describe("a core answering 200 with a status CDI 5.4 does not define", () => {
     const bench = new Bench("unknown-refresh");
     const door = bench.door();
     const jar = await signInCookie(door, "u-u1");
-    await bench.enable({ name: "refresh unknown status", core: { paths: ["refresh"], does: unknownStatus }, expect: {} });
+    await bench.enable({
+      name: "refresh unknown status",
+      core: { paths: ["refresh"], does: unknownStatus },
+      expect: {},
+    });
     expect(await outcome(await call(door, "/auth/session/refresh", withCookies(jar, POST)), "refresh")).toBe(BAD);
   });
 

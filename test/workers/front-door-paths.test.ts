@@ -60,7 +60,8 @@ function door(vars: Vars = {}) {
     ...vars,
   };
   for (const [k, v] of Object.entries(all)) if (v !== undefined) e[k] = v;
-  const call = (path: string, init?: RequestInit) => frontDoorWorker.fetch(new Request(FRONT + path, init), e as FrontDoorEnv);
+  const call = (path: string, init?: RequestInit) =>
+    frontDoorWorker.fetch(new Request(FRONT + path, init), e as FrontDoorEnv);
   /** What this door's origins received, oldest first. */
   call.received = async (): Promise<Received[]> => {
     const list = (await (await fetch(`${originUrl}/__origin/requests`)).json()) as RecordedRequest[];
@@ -73,7 +74,6 @@ function door(vars: Vars = {}) {
   };
   return call;
 }
-type Door = ReturnType<typeof door>;
 
 async function emu<T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${coreUrl}/__emu/${path}`, { method: "POST", body: JSON.stringify(body ?? {}) });
@@ -84,7 +84,8 @@ const mint = async (opts: Record<string, unknown>) => (await emu<{ token: string
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const header = (r: RecordedRequest, name: string) => r.headers[name] as string | undefined;
 /** Raw header names as received, lower-cased, `_` read as `-`. */
-const rawNames = (r: RecordedRequest) => r.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replace(/_/g, "-"));
+const rawNames = (r: RecordedRequest) =>
+  r.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replace(/_/g, "-"));
 
 function decodeBase64UrlJson(s: string): unknown {
   const b64 = s.replace(/-/g, "+").replace(/_/g, "/");
@@ -125,37 +126,98 @@ const INSIDE_PLACES: Where[] = [
 ];
 
 const BAD: [reason: string, places: Where[], fragments: string[]][] = [
-  ["invalid-escape", INSIDE_PLACES, ["%zz", "%", "%2", "%g0", "%0g", "%u002e", "%U002E", "%%32%65", "%2%65", "%-1", "%%", "%+2e"]],
+  [
+    "invalid-escape",
+    INSIDE_PLACES,
+    ["%zz", "%", "%2", "%g0", "%0g", "%u002e", "%U002E", "%%32%65", "%2%65", "%-1", "%%", "%+2e"],
+  ],
   [
     "invalid-utf8",
     INSIDE_PLACES,
     [
-      "%C0%AE", "%c0%ae", "%C0%AF", "%c1%9c", "%E0%80%AE", "%e0%80%af", "%F0%80%80%AE", // overlong
-      "%ED%A0%80", "%ed%bf%bf", "%ED%A0%BD%ED%B8%80", // surrogates (also a CESU-8 pair)
-      "%FF", "%fe", "%80", "%BF", "%C3", "%C3%28", "%E2%82", "%e2%82%28", "%F4%90%80%80", "%F8%88%80%80%80", "%C3%A9%80",
+      "%C0%AE",
+      "%c0%ae",
+      "%C0%AF",
+      "%c1%9c",
+      "%E0%80%AE",
+      "%e0%80%af",
+      "%F0%80%80%AE", // overlong
+      "%ED%A0%80",
+      "%ed%bf%bf",
+      "%ED%A0%BD%ED%B8%80", // surrogates (also a CESU-8 pair)
+      "%FF",
+      "%fe",
+      "%80",
+      "%BF",
+      "%C3",
+      "%C3%28",
+      "%E2%82",
+      "%e2%82%28",
+      "%F4%90%80%80",
+      "%F8%88%80%80%80",
+      "%C3%A9%80",
     ],
   ],
-  ["encoded-slash", INSIDE_PLACES, ["%2f", "%2F", "%5c", "%5C", "..%2f", "%2e%2e%2F", "a%2Fb", "%2f%2f", "%5Cx", "..%5c..%5c"]],
+  [
+    "encoded-slash",
+    INSIDE_PLACES,
+    ["%2f", "%2F", "%5c", "%5C", "..%2f", "%2e%2e%2F", "a%2Fb", "%2f%2f", "%5Cx", "..%5c..%5c"],
+  ],
   [
     "double-encoding",
     INSIDE_PLACES,
     [
-      "%252e", "%252E", "%252f", "%252F", "%255c", "%255C", "%2541", "%25e2", "%25252e", "%252e%252e%252f",
+      "%252e",
+      "%252E",
+      "%252f",
+      "%252F",
+      "%255c",
+      "%255C",
+      "%2541",
+      "%25e2",
+      "%25252e",
+      "%252e%252e%252f",
       // The escape decodes to `%` and what follows it, once decoded, is two hex digits: still a double encoding.
-      "%25%32%65", "%25%32%46", "%25%35%63", "%25%34%31",
+      "%25%32%65",
+      "%25%32%46",
+      "%25%35%63",
+      "%25%34%31",
     ],
   ],
   // Raw controls (which the URL parser percent-encodes) sit between letters: at either end of a URL it strips them.
-  ["control-character", INSIDE_PLACES, ["%00", "%01", "%0a", "%0A", "%0d", "%0D", "%09", "%1f", "%1F", "%7f", "%7F", "a\u0001b", "a\u001bb", "\u007f"]],
+  [
+    "control-character",
+    INSIDE_PLACES,
+    ["%00", "%01", "%0a", "%0A", "%0d", "%0D", "%09", "%1f", "%1F", "%7f", "%7F", "a\u0001b", "a\u001bb", "\u007f"],
+  ],
   [
     "dot-segment",
     SEGMENT_PLACES,
     [
-      "..;", "..;x", ".;x", ".;", "..;jsessionid=1", "%2e%2e;", "%2E%2E;", "%2e.;x", ".%2E;a=b", "%2e;", "..;%3Bx",
+      "..;",
+      "..;x",
+      ".;x",
+      ".;",
+      "..;jsessionid=1",
+      "%2e%2e;",
+      "%2E%2E;",
+      "%2e.;x",
+      ".%2E;a=b",
+      "%2e;",
+      "..;%3Bx",
       // `;` written as %3B: an origin that decodes before it drops params reads `..`.
-      "..%3B", "..%3b", "%2e%2e%3bx", ".%3B", "%2E%2e%3B",
+      "..%3B",
+      "..%3b",
+      "%2e%2e%3bx",
+      ".%3B",
+      "%2E%2e%3B",
       // Only dots and spaces: Windows (IIS) drops trailing dots and spaces, so `...`, `..%20` or `. .` read as `..`.
-      "...", "%2e%2e%2e", "..%20", "%20..", ". .", "....",
+      "...",
+      "%2e%2e%2e",
+      "..%20",
+      "%20..",
+      ". .",
+      "....",
     ],
   ],
 ];
@@ -199,7 +261,10 @@ describe("A. a path that cannot be made unambiguous is a 400 ERR_BAD_PATH that r
       ["/auth/session/refresh%2f", { method: "POST" }],
       ["/auth/..;/session/refresh", { method: "POST" }],
       ["/auth/signout%00", { method: "POST", headers: bearer(token) }],
-      ["/public/..%2f", { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } }],
+      [
+        "/public/..%2f",
+        { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } },
+      ],
       ["/public/%zz", { method: "HEAD" }],
     ];
     for (const [path, init] of cases) {
@@ -274,16 +339,21 @@ describe("A. the canonical path is what is decided on and what the origin receiv
     expect((await d.received()).map((r) => [r.to, r.path])).toEqual([["auth", forwarded]]);
   });
 
-  it.each([["/%61pi/x"], ["/publi%63"], ["/public%3B/x"], ["/public;x/y"], ["//private/secret.txt"], ["/%2e/private"], ["/auth%3Bx/y"]])(
-    "%s is protected once canonical: 401, nothing forwarded",
-    async (request) => {
-      const d = door();
-      const res = await d(request);
-      expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ message: "unauthorised" });
-      expect(await d.received()).toEqual([]);
-    },
-  );
+  it.each([
+    ["/%61pi/x"],
+    ["/publi%63"],
+    ["/public%3B/x"],
+    ["/public;x/y"],
+    ["//private/secret.txt"],
+    ["/%2e/private"],
+    ["/auth%3Bx/y"],
+  ])("%s is protected once canonical: 401, nothing forwarded", async (request) => {
+    const d = door();
+    const res = await d(request);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: "unauthorised" });
+    expect(await d.received()).toEqual([]);
+  });
 
   it("an authenticated request is forwarded in its canonical form too", async () => {
     const d = door();
@@ -296,7 +366,13 @@ describe("A. the canonical path is what is decided on and what the origin receiv
 
   it("the front door's own routes are found on the canonical path", async () => {
     const d = door();
-    for (const path of ["/auth//session/refresh", "/auth/session/%72efresh", "/%61uth/signout", "/auth/session//refresh/", "//auth/public/signout"]) {
+    for (const path of [
+      "/auth//session/refresh",
+      "/auth/session/%72efresh",
+      "/%61uth/signout",
+      "/auth/session//refresh/",
+      "//auth/public/signout",
+    ]) {
       const res = await d(path, { method: "POST" });
       expect(res.status, path).toBe(401);
       expect(await res.json()).toEqual({ message: "unauthorised" });
@@ -343,7 +419,8 @@ describe("A. ALLOW_ENCODED_SLASHES=true keeps %2F/%5C (uppercase) unless a piece
       await expectBadPath(await d(path), path);
     }
     // …and so are the other classes.
-    for (const path of ["/public/%252f", "/public/%zz%2f", "/public/%C0%AF", "/public/a%2F%00"]) await expectBadPath(await d(path), path);
+    for (const path of ["/public/%252f", "/public/%zz%2f", "/public/%C0%AF", "/public/a%2F%00"])
+      await expectBadPath(await d(path), path);
     expect(await d.received()).toEqual([]);
   });
 
@@ -363,8 +440,22 @@ describe("A. ALLOW_ENCODED_SLASHES=true keeps %2F/%5C (uppercase) unless a piece
 // =====================================================================================================
 // B. Routing and method-override headers
 // =====================================================================================================
-const ROUTING = ["X-Original-URL", "X-Rewrite-URL", "X-Original-URI", "X-Override-URL", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"];
-const spellings = (name: string) => [name, name.toLowerCase(), name.toUpperCase(), name.replace(/-/g, "_"), name.toLowerCase().replace(/-/g, "_")];
+const ROUTING = [
+  "X-Original-URL",
+  "X-Rewrite-URL",
+  "X-Original-URI",
+  "X-Override-URL",
+  "X-HTTP-Method-Override",
+  "X-HTTP-Method",
+  "X-Method-Override",
+];
+const spellings = (name: string) => [
+  name,
+  name.toLowerCase(),
+  name.toUpperCase(),
+  name.replace(/-/g, "_"),
+  name.toLowerCase().replace(/-/g, "_"),
+];
 
 describe("B. headers that make origins route elsewhere never reach the origin", () => {
   it.each(ROUTING)("%s (any case, `_` spellings) on public, auth and authenticated requests", async (name) => {
@@ -409,7 +500,10 @@ describe("C. OPTIONS: only a real CORS preflight goes through without a session"
 
   it("a real preflight (Origin + Access-Control-Request-Method, no body) is forwarded, anonymously", async () => {
     const d = door();
-    const res = await d("/api/private", { method: "OPTIONS", headers: { ...preflight, "x-supertokens-user-id": "admin" } });
+    const res = await d("/api/private", {
+      method: "OPTIONS",
+      headers: { ...preflight, "x-supertokens-user-id": "admin" },
+    });
     expect(res.status).toBe(200);
     const [r] = await d.received();
     expect([r?.method, r?.path, header(r!, "x-supertokens-user-id")]).toEqual(["OPTIONS", "/api/private", undefined]);
@@ -445,7 +539,11 @@ describe("D. a fail-open or broken configuration is refused, and the answer says
   ] as [Vars][])("%o → 500 ERR_FRONT_DOOR_MISCONFIGURED, on every request, nothing forwarded", async (vars) => {
     const logs = (["error", "warn", "log"] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
     const d = door(vars);
-    for (const [path, init] of [["/public/x", {}], ["/api/x", {}], ["/auth/session/refresh", { method: "POST" }]] as const) {
+    for (const [path, init] of [
+      ["/public/x", {}],
+      ["/api/x", {}],
+      ["/auth/session/refresh", { method: "POST" }],
+    ] as const) {
       const res = await d(path, init);
       expect(res.status, path).toBe(500);
       expect(res.headers.get("content-type")).toMatch(/application\/json/);
@@ -457,13 +555,19 @@ describe("D. a fail-open or broken configuration is refused, and the answer says
 
   it("the answer never contains a var's value (credentials in SUPERTOKENS_CONNECTION_URI, a broken ORIGIN_URL)", async () => {
     const logged: string[] = [];
-    for (const m of ["error", "warn", "log"] as const) vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(" ")));
-    const d = door({ SUPERTOKENS_CONNECTION_URI: "http://user:s3cr3t@127.0.0.1:1", ORIGIN_URL: "htp:/broken origin", SUPERTOKENS_API_KEY: "api-key-9f8e" });
+    for (const m of ["error", "warn", "log"] as const)
+      vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void logged.push(a.map(String).join(" ")));
+    const d = door({
+      SUPERTOKENS_CONNECTION_URI: "http://user:s3cr3t@127.0.0.1:1",
+      ORIGIN_URL: "htp:/broken origin",
+      SUPERTOKENS_API_KEY: "api-key-9f8e",
+    });
     const res = await d("/api/x");
     expect(res.status).toBe(500);
     const text = await res.text();
     expect(JSON.parse(text)).toEqual(MISCONFIGURED);
-    for (const secret of ["s3cr3t", "user:", "broken origin", "htp:", "api-key-9f8e", "ORIGIN_URL"]) expect(text).not.toContain(secret);
+    for (const secret of ["s3cr3t", "user:", "broken origin", "htp:", "api-key-9f8e", "ORIGIN_URL"])
+      expect(text).not.toContain(secret);
     for (const [k, v] of res.headers) expect(`${k}: ${v}`).not.toMatch(/s3cr3t|broken|api-key/);
     expect(logged.join("\n")).toMatch(/ORIGIN_URL/);
   });
@@ -484,7 +588,15 @@ describe("D. a fail-open or broken configuration is refused, and the answer says
 // =====================================================================================================
 // E. The front door's own routes, and sRefreshToken
 // =====================================================================================================
-const OWN_ROUTES = ["/auth/session/refresh", "/auth/session/refresh/", "/auth/t1/session/refresh", "/auth/t1/session/refresh/", "/auth/signout", "/auth/signout/", "/auth/t1/signout"];
+const OWN_ROUTES = [
+  "/auth/session/refresh",
+  "/auth/session/refresh/",
+  "/auth/t1/session/refresh",
+  "/auth/t1/session/refresh/",
+  "/auth/signout",
+  "/auth/signout/",
+  "/auth/t1/signout",
+];
 
 describe("E. the own routes answer other methods with 405; sRefreshToken never reaches an origin", () => {
   it.each(OWN_ROUTES)("%s: GET, PUT, DELETE, PATCH, HEAD, OPTIONS → 405 with Allow: POST", async (path) => {
@@ -504,7 +616,10 @@ describe("E. the own routes answer other methods with 405; sRefreshToken never r
   it("a real preflight from WEBSITE_DOMAIN is still answered 204 by the front door", async () => {
     const d = door({ API_DOMAIN: "https://api.example.com", WEBSITE_DOMAIN: "https://app.example.com" });
     for (const path of OWN_ROUTES) {
-      const res = await d(path, { method: "OPTIONS", headers: { origin: "https://app.example.com", "access-control-request-method": "POST" } });
+      const res = await d(path, {
+        method: "OPTIONS",
+        headers: { origin: "https://app.example.com", "access-control-request-method": "POST" },
+      });
       expect(res.status, path).toBe(204);
       expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     }
@@ -512,7 +627,11 @@ describe("E. the own routes answer other methods with 405; sRefreshToken never r
   });
 
   const cookieNames = (r: RecordedRequest) =>
-    (header(r, "cookie") ?? "").split(";").map((s) => s.trim()).filter(Boolean).map((s) => s.split("=")[0]);
+    (header(r, "cookie") ?? "")
+      .split(";")
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => s.split("=")[0]);
 
   it("is removed from the Cookie header of every forwarded request (auth, public, authenticated), other cookies kept", async () => {
     const d = door();
@@ -577,10 +696,15 @@ describe("F. forwarding headers are set by the front door, never passed through"
 
   it("X-Forwarded-Proto follows the request URL's scheme", async () => {
     const e = {
-      SUPERTOKENS_JWKS: kv, SUPERTOKENS_CONNECTION_URI: coreUrl, PUBLIC_PATHS: "/public/*",
+      SUPERTOKENS_JWKS: kv,
+      SUPERTOKENS_CONNECTION_URI: coreUrl,
+      PUBLIC_PATHS: "/public/*",
       ORIGIN_URL: `${originUrl}/proto-${Date.now().toString(36)}`,
     } as FrontDoorEnv;
-    await frontDoorWorker.fetch(new Request("https://secure.test/public/x", { headers: { "x-forwarded-proto": "http", host: "secure.test" } }), e);
+    await frontDoorWorker.fetch(
+      new Request("https://secure.test/public/x", { headers: { "x-forwarded-proto": "http", host: "secure.test" } }),
+      e,
+    );
     const list = (await (await fetch(`${originUrl}/__origin/requests`)).json()) as RecordedRequest[];
     const r = list.find((x) => x.url.startsWith(new URL(e.ORIGIN_URL!).pathname));
     expect(header(r!, "x-forwarded-proto")).toBe("https");
@@ -600,7 +724,12 @@ async function expectCode(res: Response, status: number, code: string) {
 describe("G. origin timeout, unreachable origin, impossible status", () => {
   /** A FrontDoor whose origin never answers (it honours an abort signal, as fetch does). */
   function hangingDoor(vars: Vars) {
-    const env = { SUPERTOKENS_CONNECTION_URI: coreUrl, ORIGIN_URL: "http://origin.invalid", PUBLIC_PATHS: "/,/public/*", ...vars } as FrontDoorEnv;
+    const env = {
+      SUPERTOKENS_CONNECTION_URI: coreUrl,
+      ORIGIN_URL: "http://origin.invalid",
+      PUBLIC_PATHS: "/,/public/*",
+      ...vars,
+    } as FrontDoorEnv;
     return new FrontDoor({
       ...frontDoorOptionsFromEnv(env, FRONT),
       fetch: (_input: RequestInfo | URL, init?: RequestInit) =>
@@ -610,8 +739,11 @@ describe("G. origin timeout, unreachable origin, impossible status", () => {
         }),
     });
   }
-  const within = <T,>(p: Promise<T>, ms: number) =>
-    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+  const within = <T>(p: Promise<T>, ms: number) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+    ]);
 
   it("ORIGIN_TIMEOUT_MS: an origin that never answers is a 504 ERR_ORIGIN_TIMEOUT (public and auth routes)", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
@@ -638,7 +770,8 @@ describe("G. origin timeout, unreachable origin, impossible status", () => {
 
   it("statuses 200–599 pass through unchanged", async () => {
     const d = door();
-    for (const status of [200, 204, 302, 404, 418, 503, 599]) expect((await d(`/public/status/${status}`)).status).toBe(status);
+    for (const status of [200, 204, 302, 404, 418, 503, 599])
+      expect((await d(`/public/status/${status}`)).status).toBe(status);
   });
 });
 
@@ -649,7 +782,8 @@ describe("G. origin timeout, unreachable origin, impossible status", () => {
 function identityEncode(id: string): string {
   let out = "";
   for (const b of new TextEncoder().encode(id)) {
-    out += b < 0x21 || b > 0x7e || b === 0x25 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
+    out +=
+      b < 0x21 || b > 0x7e || b === 0x25 ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b);
   }
   return out;
 }
@@ -682,17 +816,28 @@ describe("H. identity headers carry any id exactly: decodeURIComponent(header) i
    * passes Node's 16 KB header limit (the id travels three times: its header, the payload, the forwarded token),
    * which are read from what the FrontDoor hands to fetch.
    */
-  async function forwardedHeaders(token: string, long: boolean): Promise<{ status: number; names: string[]; get(n: string): string | undefined; values: string[] }> {
+  async function forwardedHeaders(
+    token: string,
+    long: boolean,
+  ): Promise<{ status: number; names: string[]; get(n: string): string | undefined; values: string[] }> {
     if (!long) {
       const d = door();
       const res = await d("/api/me", { headers: bearer(token) });
       const [r] = await d.received();
       if (r === undefined) return { status: res.status, names: [], get: () => undefined, values: [] };
-      return { status: res.status, names: rawNames(r), get: (n) => header(r, n), values: r.rawHeaders.filter((_, i) => i % 2 === 1) };
+      return {
+        status: res.status,
+        names: rawNames(r),
+        get: (n) => header(r, n),
+        values: r.rawHeaders.filter((_, i) => i % 2 === 1),
+      };
     }
     let sent: Headers | undefined;
     const fd = new FrontDoor({
-      ...frontDoorOptionsFromEnv({ SUPERTOKENS_CONNECTION_URI: coreUrl, ORIGIN_URL: originUrl, SUPERTOKENS_JWKS: kv }, FRONT),
+      ...frontDoorOptionsFromEnv(
+        { SUPERTOKENS_CONNECTION_URI: coreUrl, ORIGIN_URL: originUrl, SUPERTOKENS_JWKS: kv },
+        FRONT,
+      ),
       fetch: async (_input: RequestInfo | URL, init?: RequestInit) => {
         sent = new Headers(init?.headers);
         return new Response("ok");

@@ -146,7 +146,12 @@ describe("authenticated requests reach the origin with identity headers", () => 
     });
     expect(res.status).toBe(200);
     const r = await onlyOriginRequest();
-    expect([r.method, r.url, r.body, header(r, "content-type")]).toEqual(["POST", "/api/items?dry=1", "hello origin", "text/plain"]);
+    expect([r.method, r.url, r.body, header(r, "content-type")]).toEqual([
+      "POST",
+      "/api/items?dry=1",
+      "hello origin",
+      "text/plain",
+    ]);
     expectIdentity(r, "u1");
   });
 
@@ -280,13 +285,25 @@ describe("authenticated requests reach the origin with identity headers", () => 
     );
     expect(res.status).toBe(200);
     // Nothing claims to honour the client's Connection list any more: X-Drop-Me is an ordinary header.
-    expect([...sent!.keys()].sort()).toEqual(["cookie", "forwarded", "x-drop-me", "x-forwarded-host", "x-forwarded-proto", "x-keep-me"]);
+    expect([...sent!.keys()].sort()).toEqual([
+      "cookie",
+      "forwarded",
+      "x-drop-me",
+      "x-forwarded-host",
+      "x-forwarded-proto",
+      "x-keep-me",
+    ]);
     expect(sent!.get("x-forwarded-host")).toBe("front.test");
     expect(sent!.get("forwarded")).toBe('host="front.test";proto=http');
   });
 
   it("identity headers carry rsub, tId and a UTF-8 payload exactly (minted v5 token)", async () => {
-    const token = await mint({ sub: "primary-1", rsub: "recipe-1", tId: "tenant-7", payload: { name: "Zoë 😀", roles: ["a", "b"] } });
+    const token = await mint({
+      sub: "primary-1",
+      rsub: "recipe-1",
+      tId: "tenant-7",
+      payload: { name: "Zoë 😀", roles: ["a", "b"] },
+    });
     expect((await door("/api/me", { headers: bearer(token) })).status).toBe(200);
     const h = stHeaders(await onlyOriginRequest());
     expect(h["x-supertokens-user-id"]).toBe("primary-1");
@@ -344,11 +361,38 @@ describe("no valid session: the SDK's answer, and the origin receives nothing", 
     ["no credentials (GET)", 401, "unauthorised", async () => ({})],
     ["no credentials (POST with body)", 401, "unauthorised", async () => ({ method: "POST", body: "x" })],
     ["no credentials (DELETE)", 401, "unauthorised", async () => ({ method: "DELETE" })],
-    ["expired access token", 401, "try refresh token", async () => ({ headers: bearer(await mint({ sub: "u1", exp: Math.floor(Date.now() / 1000) - 60 })) })],
-    ["token signed by a key the core never published", 401, "try refresh token", async () => ({ headers: bearer(await mint({ sub: "u1", kid: "orphan" })) })],
-    ["token with a garbage signature", 401, "try refresh token", async () => ({ headers: bearer(await mint({ sub: "u1", signature: "garbage" })) })],
-    ["expired token in a cookie", 401, "try refresh token", async () => ({ headers: { cookie: `sAccessToken=${await mint({ sub: "u1", exp: Math.floor(Date.now() / 1000) - 60 })}` } })],
-    ["legacy sIdRefreshToken cookie", 401, "try refresh token", async () => ({ headers: { cookie: "sIdRefreshToken=abc" } })],
+    [
+      "expired access token",
+      401,
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "u1", exp: Math.floor(Date.now() / 1000) - 60 })) }),
+    ],
+    [
+      "token signed by a key the core never published",
+      401,
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "u1", kid: "orphan" })) }),
+    ],
+    [
+      "token with a garbage signature",
+      401,
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "u1", signature: "garbage" })) }),
+    ],
+    [
+      "expired token in a cookie",
+      401,
+      "try refresh token",
+      async () => ({
+        headers: { cookie: `sAccessToken=${await mint({ sub: "u1", exp: Math.floor(Date.now() / 1000) - 60 })}` },
+      }),
+    ],
+    [
+      "legacy sIdRefreshToken cookie",
+      401,
+      "try refresh token",
+      async () => ({ headers: { cookie: "sIdRefreshToken=abc" } }),
+    ],
   ];
   it.each(cases)("%s → %i %s", async (_name, status, message, init) => {
     const res = await door("/api/private", await init());
@@ -365,25 +409,96 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
   const b64url = encodeBase64UrlJson;
 
   const cases: [name: string, message: string, init: () => Promise<RequestInit>][] = [
-    ["malformed percent-escape in sAccessToken", "unauthorised", async () => ({ headers: { cookie: "sAccessToken=%E0%A4%A" } })],
+    [
+      "malformed percent-escape in sAccessToken",
+      "unauthorised",
+      async () => ({ headers: { cookie: "sAccessToken=%E0%A4%A" } }),
+    ],
     ["unterminated quote in sAccessToken", "unauthorised", async () => ({ headers: { cookie: 'sAccessToken="abc' } })],
-    ["8 KB cookie header of junk", "unauthorised", async () => ({ headers: { cookie: `a=${junk(4000)}; ${junk(4200)}; ;;=; sAccessToken` } })],
+    [
+      "8 KB cookie header of junk",
+      "unauthorised",
+      async () => ({ headers: { cookie: `a=${junk(4000)}; ${junk(4200)}; ;;=; sAccessToken` } }),
+    ],
     ["8 KB sAccessToken value", "unauthorised", async () => ({ headers: { cookie: `sAccessToken=${junk(8192)}` } })],
-    ["16 KB Authorization header", "unauthorised", async () => ({ headers: { authorization: `Bearer ${junk(16 * 1024)}` } })],
-    ["16 KB Authorization header of dotted base64", "unauthorised", async () => ({ headers: { authorization: `Bearer ${"eyJhIjoxfQ.".repeat(1490)}x` } })],
-    ["lower-case `bearer` with a valid-looking token", "unauthorised", async () => ({ headers: { authorization: `bearer ${await mint({ sub: "u1" })}` } })],
+    [
+      "16 KB Authorization header",
+      "unauthorised",
+      async () => ({ headers: { authorization: `Bearer ${junk(16 * 1024)}` } }),
+    ],
+    [
+      "16 KB Authorization header of dotted base64",
+      "unauthorised",
+      async () => ({ headers: { authorization: `Bearer ${"eyJhIjoxfQ.".repeat(1490)}x` } }),
+    ],
+    [
+      "lower-case `bearer` with a valid-looking token",
+      "unauthorised",
+      async () => ({ headers: { authorization: `bearer ${await mint({ sub: "u1" })}` } }),
+    ],
     ["`Bearer` without a token", "unauthorised", async () => ({ headers: { authorization: "Bearer " } })],
-    ["percent-encoded unicode (emoji) in sAccessToken", "unauthorised", async () => ({ headers: { cookie: "sAccessToken=%F0%9F%98%80.%F0%9F%98%80.%F0%9F%98%80" } })],
-    ["latin-1 bytes in cookie values", "unauthorised", async () => ({ headers: { cookie: "theme=caf\u00e9; sAccessToken=\u00e9\u00e9.\u00ff.\u00e0" } })],
-    ["garbage JWT with valid base64url segments", "unauthorised", async () => ({ headers: bearer(`${b64url({ hello: "world" })}.${b64url([1, 2, 3])}.${b64url("sig")}`) })],
-    ["JWT whose payload lacks the session claims", "unauthorised", async () => ({ headers: bearer(`${b64url({ alg: "RS256", typ: "JWT", kid: "d-1", version: "5" })}.${b64url({ sub: "admin" })}.c2ln`) })],
-    ["alg none token (emulator mint, empty signature)", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" }, signature: "none" })) })],
-    ["alg none token with a valid RS256 signature", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" } })) })],
-    ["HS256 header on an RS256 token", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "HS256" } })) })],
-    ["jku header pointing elsewhere", "try refresh token", async () => ({ headers: bearer(await mint({ sub: "admin", header: { jku: "http://evil.example/jwks" } })) })],
-    ["hop-by-hop headers without a session", "unauthorised", async () => ({ headers: { connection: "upgrade, x-a", upgrade: "websocket", te: "trailers", "x-a": "1" } })],
-    ["the same valid sAccessToken cookie twice", "try refresh token", async () => { const t = await mint({ sub: "u1" }); return { headers: { cookie: `sAccessToken=${t}; sAccessToken=${t}` } }; }],
-    ["spoofed identity headers without a session", "unauthorised", async () => ({ headers: { "x-supertokens-user-id": "admin", x_supertokens_user_id: "admin" } })],
+    [
+      "percent-encoded unicode (emoji) in sAccessToken",
+      "unauthorised",
+      async () => ({ headers: { cookie: "sAccessToken=%F0%9F%98%80.%F0%9F%98%80.%F0%9F%98%80" } }),
+    ],
+    [
+      "latin-1 bytes in cookie values",
+      "unauthorised",
+      async () => ({ headers: { cookie: "theme=caf\u00e9; sAccessToken=\u00e9\u00e9.\u00ff.\u00e0" } }),
+    ],
+    [
+      "garbage JWT with valid base64url segments",
+      "unauthorised",
+      async () => ({ headers: bearer(`${b64url({ hello: "world" })}.${b64url([1, 2, 3])}.${b64url("sig")}`) }),
+    ],
+    [
+      "JWT whose payload lacks the session claims",
+      "unauthorised",
+      async () => ({
+        headers: bearer(
+          `${b64url({ alg: "RS256", typ: "JWT", kid: "d-1", version: "5" })}.${b64url({ sub: "admin" })}.c2ln`,
+        ),
+      }),
+    ],
+    [
+      "alg none token (emulator mint, empty signature)",
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" }, signature: "none" })) }),
+    ],
+    [
+      "alg none token with a valid RS256 signature",
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "none" } })) }),
+    ],
+    [
+      "HS256 header on an RS256 token",
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "admin", header: { alg: "HS256" } })) }),
+    ],
+    [
+      "jku header pointing elsewhere",
+      "try refresh token",
+      async () => ({ headers: bearer(await mint({ sub: "admin", header: { jku: "http://evil.example/jwks" } })) }),
+    ],
+    [
+      "hop-by-hop headers without a session",
+      "unauthorised",
+      async () => ({ headers: { connection: "upgrade, x-a", upgrade: "websocket", te: "trailers", "x-a": "1" } }),
+    ],
+    [
+      "the same valid sAccessToken cookie twice",
+      "try refresh token",
+      async () => {
+        const t = await mint({ sub: "u1" });
+        return { headers: { cookie: `sAccessToken=${t}; sAccessToken=${t}` } };
+      },
+    ],
+    [
+      "spoofed identity headers without a session",
+      "unauthorised",
+      async () => ({ headers: { "x-supertokens-user-id": "admin", x_supertokens_user_id: "admin" } }),
+    ],
   ];
   it.each(cases)("%s → 401 %s", async (_name, message, init) => {
     const res = await door("/api/private", await init());
@@ -414,7 +529,13 @@ describe("hostile requests: a protocol answer, never a 500, and nothing reaches 
   });
 
   it("odd request URLs without a session are 401 (or 400 when ambiguous), not forwarded", async () => {
-    for (const path of ["//evil.example/x", "/http://evil.example/", "/\\evil.example", "/a?%zz=%", `/${"a".repeat(8000)}`]) {
+    for (const path of [
+      "//evil.example/x",
+      "/http://evil.example/",
+      "/\\evil.example",
+      "/a?%zz=%",
+      `/${"a".repeat(8000)}`,
+    ]) {
       const res = await door(path);
       expect(res.status, path).toBe(401);
     }
@@ -481,7 +602,11 @@ describe("PUBLIC_PATHS (exact paths, or prefixes ending in *)", () => {
 
   it("a public path with a stale or broken token is still forwarded, anonymously, without clearing anything", async () => {
     const expired = await mint({ sub: "u1", exp: Math.floor(Date.now() / 1000) - 60 });
-    for (const headers of [bearer(expired), { cookie: `sAccessToken=${expired}` }, { cookie: "sAccessToken=garbage" }]) {
+    for (const headers of [
+      bearer(expired),
+      { cookie: `sAccessToken=${expired}` },
+      { cookie: "sAccessToken=garbage" },
+    ]) {
       const res = await door("/public/x", { headers });
       expect(res.status).toBe(200);
       expectNothingCleared(res);
@@ -509,14 +634,22 @@ describe("PUBLIC_PATHS (exact paths, or prefixes ending in *)", () => {
   it("a real CORS preflight is forwarded without a session; any other OPTIONS needs one", async () => {
     const res = await door("/api/private", {
       method: "OPTIONS",
-      headers: { origin: "https://app.example", "access-control-request-method": "POST", "x-supertokens-user-id": "admin" },
+      headers: {
+        origin: "https://app.example",
+        "access-control-request-method": "POST",
+        "x-supertokens-user-id": "admin",
+      },
     });
     expect(res.status).toBe(200);
     const r = await onlyOriginRequest();
     expect([r.method, r.url]).toEqual(["OPTIONS", "/api/private"]);
     expect(stHeaders(r)).toEqual({});
     await origin.reset();
-    for (const headers of [{ origin: "https://app.example" }, { "access-control-request-method": "POST" }, {}] as Record<string, string>[]) {
+    for (const headers of [
+      { origin: "https://app.example" },
+      { "access-control-request-method": "POST" },
+      {},
+    ] as Record<string, string>[]) {
       expect((await door("/api/private", { method: "OPTIONS", headers })).status).toBe(401);
     }
     expect(await originRequests()).toEqual([]);
@@ -528,11 +661,18 @@ describe("{apiBasePath}/* routes other than refresh and sign-out go to AUTH_ORIG
   it("AUTH_ORIGIN_URL with a base path: sign-in is forwarded there, path and body kept, no identity", async () => {
     const door = frontDoor({ AUTH_ORIGIN_URL: `${originUrl}/auth-origin` });
     const jar = await signInCookie(door);
-    const res = await door("/auth/signin?redirect=%2Fhome", json({ email: "a@b.c" }, { cookie: cookieHeader(jar), "x-supertokens-user-id": "admin" }));
+    const res = await door(
+      "/auth/signin?redirect=%2Fhome",
+      json({ email: "a@b.c" }, { cookie: cookieHeader(jar), "x-supertokens-user-id": "admin" }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, path: "/auth-origin/auth/signin" });
     const r = await onlyOriginRequest();
-    expect([r.method, r.url, r.body]).toEqual(["POST", "/auth-origin/auth/signin?redirect=%2Fhome", '{"email":"a@b.c"}']);
+    expect([r.method, r.url, r.body]).toEqual([
+      "POST",
+      "/auth-origin/auth/signin?redirect=%2Fhome",
+      '{"email":"a@b.c"}',
+    ]);
     expect(stHeaders(r)).toEqual({});
   });
 
@@ -594,7 +734,9 @@ describe("{apiBasePath}/* routes other than refresh and sign-out go to AUTH_ORIG
     const door = frontDoor({ API_BASE_PATH: "/api/v1/auth", AUTH_ORIGIN_URL: `${originUrl}/auth-origin` });
     const res = await door("/api/v1/auth/demo/signin", json({ userId: "u1" }, { "st-auth-mode": "cookie" }));
     expect(res.status).toBe(200);
-    expect(res.headers.getSetCookie().find((c) => c.startsWith("sRefreshToken="))).toMatch(/Path=\/api\/v1\/auth\/session\/refresh;/);
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("sRefreshToken="))).toMatch(
+      /Path=\/api\/v1\/auth\/session\/refresh;/,
+    );
     expect((await door("/api/v1/auth/signin")).status).toBe(200);
     expect((await door("/auth/signin")).status).toBe(401); // no longer an auth route: protected
     expect((await originRequests()).map((r) => r.url)).toEqual(["/auth-origin/api/v1/auth/signin"]);
@@ -623,7 +765,9 @@ describe("refresh, promotion and sign-out through the front door", () => {
     const lines = refreshed.headers.getSetCookie();
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
-    expect(lines[1]).toMatch(/^sRefreshToken=[^;]+; Path=\/auth\/session\/refresh; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    expect(lines[1]).toMatch(
+      /^sRefreshToken=[^;]+; Path=\/auth\/session\/refresh; Expires=[^;]+; HttpOnly; SameSite=Lax$/,
+    );
     expect(lines.some(isClearing)).toBe(false);
     expect(refreshed.headers.get("front-token")).toBeTruthy();
     const before = { ...jar };
@@ -712,7 +856,10 @@ describe("refresh, promotion and sign-out through the front door", () => {
     const { refresh } = await signInHeader(door, "u-t");
     const res = await door("/auth/public/session/refresh", { method: "POST", headers: bearer(refresh) });
     expect(res.status).toBe(200);
-    const again = await door("/auth/session/refresh/", { method: "POST", headers: bearer(res.headers.get("st-refresh-token")!) });
+    const again = await door("/auth/session/refresh/", {
+      method: "POST",
+      headers: bearer(res.headers.get("st-refresh-token")!),
+    });
     expect(again.status).toBe(200);
     expect(again.headers.get("st-access-token")).toMatch(/^eyJ/);
     expect(await originRequests()).toEqual([]);
@@ -735,7 +882,8 @@ describe("refresh, promotion and sign-out through the front door", () => {
     const d = frontDoor({ COOKIE_SECURE: "true", COOKIE_SAME_SITE: "Strict", COOKIE_DOMAIN: ".front.test" });
     const res = await d("/auth/demo/signin", json({ userId: "u1" }, { "st-auth-mode": "cookie" }));
     expect(res.status).toBe(200);
-    for (const line of res.headers.getSetCookie()) expect(line).toMatch(/; Domain=\.?front\.test; Path=[^;]+; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
+    for (const line of res.headers.getSetCookie())
+      expect(line).toMatch(/; Domain=\.?front\.test; Path=[^;]+; Expires=[^;]+; HttpOnly; Secure; SameSite=Strict$/);
   });
 });
 
@@ -752,11 +900,16 @@ describe("anti-CSRF and the core API key", () => {
     expect(await blocked.json()).toEqual({ message: "try refresh token" });
     expect(await originRequests()).toEqual([]);
 
-    expect((await door("/api/transfer", { method: "POST", headers: { cookie, rid: "session" }, body: "x" })).status).toBe(200);
+    expect(
+      (await door("/api/transfer", { method: "POST", headers: { cookie, rid: "session" }, body: "x" })).status,
+    ).toBe(200);
     expect((await door("/api/read", { headers: { cookie } })).status).toBe(200); // GET: no check
     // header-mode tokens are not ambient credentials: no rid needed
     const hdr = await door("/auth/demo/signin", json({ userId: "u-x" }));
-    expect((await door("/api/transfer", { method: "POST", headers: bearer(hdr.headers.get("st-access-token")!), body: "x" })).status).toBe(200);
+    expect(
+      (await door("/api/transfer", { method: "POST", headers: bearer(hdr.headers.get("st-access-token")!), body: "x" }))
+        .status,
+    ).toBe(200);
     expect((await originRequests()).map((r) => r.url)).toEqual(["/api/transfer", "/api/read", "/api/transfer"]);
   });
 
@@ -772,7 +925,9 @@ describe("anti-CSRF and the core API key", () => {
     const wrong = await door("/api/transfer", { method: "POST", headers: { cookie, "anti-csrf": "nope" }, body: "x" });
     expect(wrong.status).toBe(401);
     expect(await originRequests()).toEqual([]);
-    expect((await door("/api/transfer", { method: "POST", headers: { cookie, "anti-csrf": antiCsrf }, body: "x" })).status).toBe(200);
+    expect(
+      (await door("/api/transfer", { method: "POST", headers: { cookie, "anti-csrf": antiCsrf }, body: "x" })).status,
+    ).toBe(200);
     expect((await onlyOriginRequest()).url).toBe("/api/transfer");
   });
 
@@ -789,47 +944,55 @@ describe("anti-CSRF and the core API key", () => {
 describe("core outage: cached JWKS keeps verification working; refresh and sign-out fail without logging out", () => {
   const door = frontDoor({ PUBLIC_PATHS: "/public/*" });
 
-  it.each(["down", "500", "html"])('core failure "%s": verification from the cached JWKS, refresh/sign-out/promotion answer 503 and clear nothing', async (mode) => {
-    const jar = await signInCookie(door, "u-down");
-    const { access, refresh } = await signInHeader(door, "u-down-h");
-    const refreshedJar = { ...jar };
-    cookieJar(await door("/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } }), refreshedJar);
-    expect((await door("/api/warm", { headers: { cookie: cookieHeader(jar) } })).status).toBe(200); // JWKS warm
-    await origin.reset();
+  it.each(["down", "500", "html"])(
+    'core failure "%s": verification from the cached JWKS, refresh/sign-out/promotion answer 503 and clear nothing',
+    async (mode) => {
+      const jar = await signInCookie(door, "u-down");
+      const { access, refresh } = await signInHeader(door, "u-down-h");
+      const refreshedJar = { ...jar };
+      cookieJar(
+        await door("/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+        refreshedJar,
+      );
+      expect((await door("/api/warm", { headers: { cookie: cookieHeader(jar) } })).status).toBe(200); // JWKS warm
+      await origin.reset();
 
-    await emu("failure", { mode });
-    const ok = await door("/api/me", { headers: { cookie: cookieHeader(jar) } });
-    expect(ok.status).toBe(200);
-    const okHeader = await door("/api/me", { headers: bearer(access) });
-    expect(okHeader.status).toBe(200);
-    const seen = await originRequests();
-    expect(seen).toHaveLength(2);
-    expectIdentity(seen[0]!, "u-down");
-    expectIdentity(seen[1]!, "u-down-h");
+      await emu("failure", { mode });
+      const ok = await door("/api/me", { headers: { cookie: cookieHeader(jar) } });
+      expect(ok.status).toBe(200);
+      const okHeader = await door("/api/me", { headers: bearer(access) });
+      expect(okHeader.status).toBe(200);
+      const seen = await originRequests();
+      expect(seen).toHaveLength(2);
+      expectIdentity(seen[0]!, "u-down");
+      expectIdentity(seen[1]!, "u-down-h");
 
-    const attempts: [string, RequestInit][] = [
-      ["/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } }],
-      ["/auth/session/refresh", { method: "POST", headers: bearer(refresh) }],
-      ["/auth/signout", { method: "POST", headers: { cookie: cookieHeader(jar) } }],
-      ["/auth/signout", { method: "POST", headers: bearer(access) }],
-      // a refreshed (not yet promoted) token needs the core: an outage is a 503, not a 401
-      ["/api/me", { headers: { cookie: cookieHeader(refreshedJar) } }],
-    ];
-    for (const [path, init] of attempts) {
-      const res = await door(path, init);
-      expect(res.status, path).toBe(503);
-      expect(res.headers.get("content-type")).toMatch(/application\/json/);
-      expect(await res.json()).toMatchObject({ message: "SuperTokens core unavailable" });
-      expect(res.headers.getSetCookie()).toEqual([]);
-      expect(res.headers.get("front-token")).toBeNull();
-      expect(res.headers.get("st-access-token")).toBeNull();
-    }
-    expect(await originRequests()).toHaveLength(2);
+      const attempts: [string, RequestInit][] = [
+        ["/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } }],
+        ["/auth/session/refresh", { method: "POST", headers: bearer(refresh) }],
+        ["/auth/signout", { method: "POST", headers: { cookie: cookieHeader(jar) } }],
+        ["/auth/signout", { method: "POST", headers: bearer(access) }],
+        // a refreshed (not yet promoted) token needs the core: an outage is a 503, not a 401
+        ["/api/me", { headers: { cookie: cookieHeader(refreshedJar) } }],
+      ];
+      for (const [path, init] of attempts) {
+        const res = await door(path, init);
+        expect(res.status, path).toBe(503);
+        expect(res.headers.get("content-type")).toMatch(/application\/json/);
+        expect(await res.json()).toMatchObject({ message: "SuperTokens core unavailable" });
+        expect(res.headers.getSetCookie()).toEqual([]);
+        expect(res.headers.get("front-token")).toBeNull();
+        expect(res.headers.get("st-access-token")).toBeNull();
+      }
+      expect(await originRequests()).toHaveLength(2);
 
-    await emu("failure", { mode: null });
-    // Nothing was lost: the same cookies still refresh once the core is back.
-    expect((await door("/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } })).status).toBe(200);
-  });
+      await emu("failure", { mode: null });
+      // Nothing was lost: the same cookies still refresh once the core is back.
+      expect(
+        (await door("/auth/session/refresh", { method: "POST", headers: { cookie: cookieHeader(jar) } })).status,
+      ).toBe(200);
+    },
+  );
 
   it('core "slow" (6 s > the 5 s core timeout): verification is instant, refresh times out into a 503', async () => {
     const { access, refresh } = await signInHeader(door, "u-slow");
@@ -915,7 +1078,9 @@ describe("configuration errors answer a clear 500", () => {
 
   it.each(cases)("%o → 500 front door misconfigured (the reason in the logs only)", async (vars, pattern) => {
     const logged: string[] = [];
-    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+    const spy = vi
+      .spyOn(console, "error")
+      .mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
     try {
       const res = await frontDoor(vars)("/api/me");
       expect(res.status).toBe(500);

@@ -43,8 +43,17 @@ const UNICODE_TOKENS: TokenCase[] = (["header", "cookie"] as const).flatMap((for
 
 /** Every non-ASCII whitespace before and after the name, and the non-ASCII look-alike names, each with the valid token. */
 function unicodeCookieCases(token: string): CookieHeaderCase[] {
-  const names = [...UNICODE_WS.flatMap((ws) => [`${ws}sAccessToken`, `sAccessToken${ws}`, ` ${ws}sAccessToken`]), ...UNICODE_LOOKALIKES];
-  return names.map((name) => ({ pairs: [{ name, value: token, kind: "lookalike" as const }], separator: "; ", spoofed: [], path: "/api/x", method: "GET" }));
+  const names = [
+    ...UNICODE_WS.flatMap((ws) => [`${ws}sAccessToken`, `sAccessToken${ws}`, ` ${ws}sAccessToken`]),
+    ...UNICODE_LOOKALIKES,
+  ];
+  return names.map((name) => ({
+    pairs: [{ name, value: token, kind: "lookalike" as const }],
+    separator: "; ",
+    spoofed: [],
+    path: "/api/x",
+    method: "GET",
+  }));
 }
 
 beforeAll(async () => {
@@ -72,9 +81,12 @@ describe(`front door fuzz (${TOTAL} cases: ${JSON.stringify(RUNS)})`, () => {
   it(`(ii) tokens: ${RUNS.tokens} mutations of a valid access token are never a session`, async () => {
     const tally = new Tally();
     const fd = makeDoor(setup);
-    await drive(tokenArb(setup.token, { charset: "ascii" }), RUNS.tokens - UNICODE_TOKENS.length, SEED + 1, (c) => checkToken(fd, setup.token, c, tally));
+    await drive(tokenArb(setup.token, { charset: "ascii" }), RUNS.tokens - UNICODE_TOKENS.length, SEED + 1, (c) =>
+      checkToken(fd, setup.token, c, tally),
+    );
     // Non-ASCII header values as a fixed table (workerd logs a long warning for each one).
-    for (const c of UNICODE_TOKENS) await checkToken(fd, setup.token, { ...c, token: c.token.replace("<T>", setup.token) }, tally);
+    for (const c of UNICODE_TOKENS)
+      await checkToken(fd, setup.token, { ...c, token: c.token.replace("<T>", setup.token) }, tally);
     // The property is not vacuous: the original token (in every form) was accepted.
     expect(tally.outcomes.tokens?.["accepted (original)"] ?? 0).toBeGreaterThan(0);
     finish("tokens", tally, RUNS.tokens);
@@ -84,7 +96,9 @@ describe(`front door fuzz (${TOTAL} cases: ${JSON.stringify(RUNS)})`, () => {
     const tally = new Tally();
     const fd = makeDoor(setup);
     const table = unicodeCookieCases(setup.token);
-    await drive(cookieHeaderArb(setup.token, { charset: "ascii" }), RUNS.cookies - table.length, SEED + 2, (c) => checkCookieHeader(fd, setup.token, c, tally));
+    await drive(cookieHeaderArb(setup.token, { charset: "ascii" }), RUNS.cookies - table.length, SEED + 2, (c) =>
+      checkCookieHeader(fd, setup.token, c, tally),
+    );
     for (const c of table) await checkCookieHeader(fd, setup.token, c, tally);
     expect(tally.outcomes["cookies+headers"]?.["forwarded-origin+identity"] ?? 0).toBeGreaterThan(0);
     finish("cookies+headers", tally, RUNS.cookies);
@@ -99,7 +113,9 @@ describe(`front door fuzz (${TOTAL} cases: ${JSON.stringify(RUNS)})`, () => {
       fd.sent.length = 0;
       const res = await fd.door.fetch(new Request(FRONT + p));
       const s = fd.sent[0];
-      injected.push(`${res.status} ${s ? `${s.url.host === "auth-origin.test" ? "auth" : "origin"} ${s.url.pathname}${s.url.search}` : "-"}`);
+      injected.push(
+        `${res.status} ${s ? `${s.url.host === "auth-origin.test" ? "auth" : "origin"} ${s.url.pathname}${s.url.search}` : "-"}`,
+      );
     }
     const injectedMs = (performance.now() - t) / paths.length;
 
@@ -124,9 +140,13 @@ describe(`front door fuzz (${TOTAL} cases: ${JSON.stringify(RUNS)})`, () => {
     for (const status of statuses) {
       const forwarded = status === 200 && k < recorded.length;
       const u = forwarded ? recorded[k++]! : undefined;
-      real.push(`${status} ${u ? (u.startsWith(`/${tag}-auth/`) ? `auth ${u.slice(tag.length + 6)}` : `origin ${u.slice(tag.length + 1)}`) : "-"}`);
+      real.push(
+        `${status} ${u ? (u.startsWith(`/${tag}-auth/`) ? `auth ${u.slice(tag.length + 6)}` : `origin ${u.slice(tag.length + 1)}`) : "-"}`,
+      );
     }
-    console.log(`per case: injected recorder ${injectedMs.toFixed(2)} ms, frontDoorWorker + recording origin ${realMs.toFixed(2)} ms`);
+    console.log(
+      `per case: injected recorder ${injectedMs.toFixed(2)} ms, frontDoorWorker + recording origin ${realMs.toFixed(2)} ms`,
+    );
     expect(real).toEqual(injected);
   }, 60_000);
 });

@@ -6,14 +6,21 @@ import { API, cookieHeader, cookieJar, cookieSession, engine, engineConfig, fron
 
 function app(extra: Partial<SuperTokensConfig> = {}) {
   const a = new Hono();
-  a.use("*", supertokens(() => engineConfig(extra)));
+  a.use(
+    "*",
+    supertokens(() => engineConfig(extra)),
+  );
   a.post("/login", async (c) => {
     const st = engine(extra);
     const created = await st.createNewSession(c.req.raw, "public", (await c.req.json<{ userId: string }>()).userId);
     return created.applyTo(c.json({ ok: true }));
   });
-  a.get("/me", verifySession(), (c) => c.json({ userId: c.var.session.getUserId(), tenantId: c.var.session.getTenantId() }));
-  a.get("/maybe", verifySession({ sessionRequired: false }), (c) => c.json({ userId: c.var.session?.getUserId() ?? null }));
+  a.get("/me", verifySession(), (c) =>
+    c.json({ userId: c.var.session.getUserId(), tenantId: c.var.session.getTenantId() }),
+  );
+  a.get("/maybe", verifySession({ sessionRequired: false }), (c) =>
+    c.json({ userId: c.var.session?.getUserId() ?? null }),
+  );
   a.post("/merge", verifySession(), async (c) => {
     await c.var.session.mergeIntoAccessTokenPayload({ plan: "pro" });
     return c.json({ plan: c.var.session.getAccessTokenPayload().plan });
@@ -63,7 +70,10 @@ describe("Hono: supertokens() + verifySession()", () => {
   it("mounts refresh and sign-out", async () => {
     const a = app();
     const jar = cookieJar(await login(a));
-    const refreshed = await a.request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } });
+    const refreshed = await a.request(`${API}/auth/session/refresh`, {
+      method: "POST",
+      headers: { cookie: cookieHeader(jar) },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.headers.get("front-token")).toBeTruthy();
     cookieJar(refreshed, jar);
@@ -146,7 +156,10 @@ describe("Hono: verifySession() and the methods that carry no session", () => {
   function counted() {
     const a = new Hono();
     let ran = 0;
-    a.use("*", supertokens(() => engineConfig()));
+    a.use(
+      "*",
+      supertokens(() => engineConfig()),
+    );
     a.on(["GET", "OPTIONS", "TRACE"], "/required", verifySession(), (c) => {
       ran++;
       return c.json({ userId: c.var.session.getUserId() });
@@ -227,7 +240,9 @@ describe("Hono: errors thrown by handlers", () => {
     const plain = withHandler(async () => {
       throw new RangeError("a bug in the app");
     }, false);
-    const res2 = await plain.a.request(`${API}/h`, { headers: { cookie: cookieHeader(await cookieSession(plain.st, "hono-bug")) } });
+    const res2 = await plain.a.request(`${API}/h`, {
+      headers: { cookie: cookieHeader(await cookieSession(plain.st, "hono-bug")) },
+    });
     expect(res2.status).toBe(500); // Hono's default error handler
   });
 

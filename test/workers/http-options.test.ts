@@ -2,7 +2,12 @@
 // (getTokenTransferMethod), the access-token cookie's Path (accessTokenPath) and the status codes of the SDK's
 // error answers (invalidClaimStatusCode, sessionExpiredStatusCode).
 import { describe, expect, it } from "vitest";
-import type { SessionClaimValidator, SuperTokensConfig, SuperTokensEdge, TokenTransferMethod } from "../../src/index.js";
+import type {
+  SessionClaimValidator,
+  SuperTokensConfig,
+  SuperTokensEdge,
+  TokenTransferMethod,
+} from "../../src/index.js";
 import { API, cookieHeader, cookieJar, cookieSession, engine, isClearing } from "./helpers/index.js";
 
 type Choice = TokenTransferMethod | "any";
@@ -56,9 +61,13 @@ describe("getTokenTransferMethod on createNewSession", () => {
 
   it('"any": st-auth-mode decides (cookie only when it says so)', async () => {
     const { st } = choosing("any", "any");
-    expect((await st.createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u")).transferMethod).toBe("cookie");
+    expect((await st.createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u")).transferMethod).toBe(
+      "cookie",
+    );
     expect((await st.createNewSession(login(), "public", "u")).transferMethod).toBe("header");
-    expect((await st.createNewSession(login({ "st-auth-mode": "bogus" }), "public", "u")).transferMethod).toBe("header");
+    expect((await st.createNewSession(login({ "st-auth-mode": "bogus" }), "public", "u")).transferMethod).toBe(
+      "header",
+    );
   });
 });
 
@@ -94,7 +103,9 @@ describe("getTokenTransferMethod when reading a session", () => {
 
     const cookieOnly = choosing("any", "cookie").st;
     const { access } = await headerTokens(cookieOnly, "hdr");
-    const noCookie = await cookieOnly.getSession(new Request(`${API}/me`, { headers: { authorization: `Bearer ${access}` } }));
+    const noCookie = await cookieOnly.getSession(
+      new Request(`${API}/me`, { headers: { authorization: `Bearer ${access}` } }),
+    );
     expect(noCookie).toMatchObject({ status: "UNAUTHORISED", reason: "no-token", clearTokens: false });
 
     for (const r of [noHeader, noCookie]) {
@@ -109,7 +120,9 @@ describe("getTokenTransferMethod when reading a session", () => {
     const headerOnly = choosing("cookie", "header");
     const jar = await cookieSession(headerOnly.st, "ck");
     const refresh = (st: SuperTokensEdge) =>
-      st.refreshSession(new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+      st.refreshSession(
+        new Request(`${API}/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+      );
     const refused = await refresh(headerOnly.st);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toEqual({ message: "unauthorised" });
@@ -127,17 +140,23 @@ describe("accessTokenPath", () => {
     // The access cookie only reaches /api/*: the sign-out API must live there too.
     const st = engine({ accessTokenPath: "api/", appInfo: { apiDomain: API, apiBasePath: "/api/auth" } });
     expect(st.config.accessTokenPath).toBe("/api");
-    const created = (await st.createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u-path")).applyTo(new Response(""));
+    const created = (await st.createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u-path")).applyTo(
+      new Response(""),
+    );
     const [access, refresh] = created.headers.getSetCookie();
     expect(access).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/api; Expires=/);
     expect(refresh).toMatch(/^sRefreshToken=[^;]+; Path=\/api\/auth\/session\/refresh; Expires=/);
     const jar = cookieJar(created);
 
-    const refreshed = await st.refreshSession(new Request(`${API}/api/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    const refreshed = await st.refreshSession(
+      new Request(`${API}/api/auth/session/refresh`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+    );
     expect(refreshed.headers.getSetCookie()[0]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/api; /);
     cookieJar(refreshed, jar);
 
-    const out = await st.signOut(new Request(`${API}/api/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }));
+    const out = await st.signOut(
+      new Request(`${API}/api/auth/signout`, { method: "POST", headers: { cookie: cookieHeader(jar) } }),
+    );
     expect(out.status).toBe(200);
     expect(out.headers.getSetCookie()).toEqual([
       "sAccessToken=; Path=/api; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax",
@@ -146,7 +165,9 @@ describe("accessTokenPath", () => {
   });
 
   it("defaults to /", async () => {
-    const created = (await engine().createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u")).applyTo(new Response(""));
+    const created = (await engine().createNewSession(login({ "st-auth-mode": "cookie" }), "public", "u")).applyTo(
+      new Response(""),
+    );
     expect(created.headers.getSetCookie()[0]).toMatch(/^sAccessToken=eyJ[^;]+; Path=\/; Expires=/);
   });
 });
@@ -171,7 +192,9 @@ describe("status codes of the SDK's error answers", () => {
       expect(r.response.status).toBe(status);
       expect(await r.response.json()).toEqual({
         message: "invalid claim",
-        claimValidationErrors: [{ id: "always-no", reason: { message: "wrong value", expectedValue: true, actualValue: false } }],
+        claimValidationErrors: [
+          { id: "always-no", reason: { message: "wrong value", expectedValue: true, actualValue: false } },
+        ],
       });
       expect(r.response.headers.getSetCookie().filter(isClearing)).toEqual([]);
     }
@@ -183,7 +206,9 @@ describe("status codes of the SDK's error answers", () => {
     if (none.status === "OK") throw new Error("expected a failure");
     expect(none.response.status).toBe(440);
     expect(await none.response.json()).toEqual({ message: "unauthorised" });
-    const garbage = await st.getSession(new Request(`${API}/me`, { headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } }));
+    const garbage = await st.getSession(
+      new Request(`${API}/me`, { headers: { authorization: "Bearer eyJhbGciOiJSUzI1NiJ9.e30.c2ln" } }),
+    );
     if (garbage.status === "OK") throw new Error("expected a failure");
     expect(garbage.response.status).toBe(440);
     const refresh = await st.refreshSession(new Request(`${API}/auth/session/refresh`, { method: "POST" }));

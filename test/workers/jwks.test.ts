@@ -25,7 +25,11 @@ describe("JWKS cache: memory + Workers KV", () => {
     expect((await verify(engine({ connectionURI: app, jwksCache: KV, fetch: first.fetch }), token)).status).toBe("OK");
     expect(first.jwksCalls()).toBe(1);
     const second = countingFetch();
-    const results = await Promise.all(Array.from({ length: 20 }, () => verify(engine({ connectionURI: app, jwksCache: KV, fetch: second.fetch }), token)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        verify(engine({ connectionURI: app, jwksCache: KV, fetch: second.fetch }), token),
+      ),
+    );
     expect(results.every((r) => r.status === "OK")).toBe(true);
     expect(second.calls).toEqual([]);
   });
@@ -143,7 +147,8 @@ describe("JWKS cache: memory + Workers KV", () => {
   it("serves a stale key set when the core cannot be reached, and says CORE_UNAVAILABLE when it has none", async () => {
     let now = Date.now();
     let down = false;
-    const f: typeof fetch = (input, init) => (down ? Promise.reject(new TypeError("connection refused")) : fetch(input, init));
+    const f: typeof fetch = (input, init) =>
+      down ? Promise.reject(new TypeError("connection refused")) : fetch(input, init);
     const st = engine({ connectionURI: freshApp(), fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
     const token = await session();
     expect((await verify(st, token)).status).toBe("OK");
@@ -173,7 +178,8 @@ describe("JWKS answers the core should never send", () => {
   ];
   for (const [name, body] of bodies) {
     it(`${name}: a typed CORE_UNAVAILABLE, never an exception`, async () => {
-      const f: typeof fetch = (input, init) => (String(input).endsWith("/.well-known/jwks.json") ? Promise.resolve(body()) : fetch(input, init));
+      const f: typeof fetch = (input, init) =>
+        String(input).endsWith("/.well-known/jwks.json") ? Promise.resolve(body()) : fetch(input, init);
       const st = engine({ connectionURI: freshApp(), fetch: f });
       const r = await verify(st, await session());
       expect(r.status).toBe("CORE_UNAVAILABLE");
@@ -185,7 +191,9 @@ describe("JWKS answers the core should never send", () => {
     let bad = false;
     let now = Date.now();
     const f: typeof fetch = (input, init) =>
-      bad && String(input).endsWith("/.well-known/jwks.json") ? Promise.resolve(new Response('{"keys":[]}')) : fetch(input, init);
+      bad && String(input).endsWith("/.well-known/jwks.json")
+        ? Promise.resolve(new Response('{"keys":[]}'))
+        : fetch(input, init);
     const st = engine({ connectionURI: freshApp(), fetch: f, now: () => now, jwksRefreshIntervalSec: 60 });
     const token = await session();
     expect((await verify(st, token)).status).toBe("OK");

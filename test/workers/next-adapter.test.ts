@@ -14,7 +14,8 @@ const config = (): SuperTokensConfig => engineConfig({ appInfo: { apiDomain: sit
 const st = () => createSuperTokens(config());
 const html = { accept: "text/html,application/xhtml+xml", "sec-fetch-dest": "document" };
 
-const signedInCookies = async (engine: SuperTokensEdge, userId = "next-user") => cookieHeader(await cookieSession(engine, userId, site));
+const signedInCookies = async (engine: SuperTokensEdge, userId = "next-user") =>
+  cookieHeader(await cookieSession(engine, userId, site));
 
 /** The request headers a `sessionMiddleware` continue-response hands to the app. */
 function forwarded(res: Response): Headers {
@@ -37,7 +38,11 @@ describe("Next.js adapters (no `next` import)", () => {
     const mw = sessionMiddleware(engine, { publicPaths: ["/", "/docs/*"] });
     const res = await mw(
       new Request(`${site}/dashboard`, {
-        headers: { cookie: await signedInCookies(engine), "x-supertokens-user-id": "mallory", x_supertokens_tenant_id: "evil" },
+        headers: {
+          cookie: await signedInCookies(engine),
+          "x-supertokens-user-id": "mallory",
+          x_supertokens_tenant_id: "evil",
+        },
       }),
     );
     expect(res.headers.get("x-middleware-next")).toBe("1");
@@ -47,7 +52,11 @@ describe("Next.js adapters (no `next` import)", () => {
     expect(overridden).toContain("x-supertokens-user-id");
     expect(overridden).toContain("cookie");
     expect(overridden).not.toContain("x_supertokens_tenant_id");
-    expect(getForwardedIdentity(forwarded(res))).toMatchObject({ userId: "next-user", recipeUserId: "next-user", tenantId: "public" });
+    expect(getForwardedIdentity(forwarded(res))).toMatchObject({
+      userId: "next-user",
+      recipeUserId: "next-user",
+      tenantId: "public",
+    });
   });
 
   it("sessionMiddleware: the SDK's JSON for API calls, anonymous continue on public paths, refresh answered", async () => {
@@ -75,7 +84,9 @@ describe("Next.js adapters (no `next` import)", () => {
     expect(to.searchParams.get("redirectToPath")).toBe("/dashboard?tab=a%20b");
     expect(to.search).toBe(`?redirectToPath=${encodeURIComponent("/dashboard?tab=a%20b")}`);
 
-    const late = await mw(new Request(`${site}/dashboard`, { headers: { accept: "text/html", cookie: `sAccessToken=${await expired()}` } }));
+    const late = await mw(
+      new Request(`${site}/dashboard`, { headers: { accept: "text/html", cookie: `sAccessToken=${await expired()}` } }),
+    );
     expect(late.status).toBe(307);
     expect(late.headers.get("location")).toBe(`${site}/auth/refresh?redirectToPath=%2Fdashboard`);
 
@@ -120,7 +131,11 @@ describe("Next.js adapters (no `next` import)", () => {
   it("withSession: runs the route handler with the session, or answers as the SDK", async () => {
     const engine = st();
     const handler = withSession(engine, (session) => Response.json({ userId: session.getUserId() }));
-    expect(await (await handler(new Request(`${site}/api/me`, { headers: { cookie: await signedInCookies(engine) } }))).json()).toEqual({
+    expect(
+      await (
+        await handler(new Request(`${site}/api/me`, { headers: { cookie: await signedInCookies(engine) } }))
+      ).json(),
+    ).toEqual({
       userId: "next-user",
     });
     expect((await handler(new Request(`${site}/api/me`))).status).toBe(401);
@@ -161,7 +176,9 @@ describe("Next.js adapters (no `next` import)", () => {
     const bug = withSession(engine, () => {
       throw new RangeError("a bug in the app");
     });
-    await expect(bug(new Request(`${site}/api/me`, { headers: { cookie: await signedInCookies(engine) } }))).rejects.toThrow(RangeError);
+    await expect(
+      bug(new Request(`${site}/api/me`, { headers: { cookie: await signedInCookies(engine) } })),
+    ).rejects.toThrow(RangeError);
   });
 
   it("getSSRSession: verifies again from headers (cookie or Authorization); tells a missing from an expired token", async () => {
@@ -174,10 +191,17 @@ describe("Next.js adapters (no `next` import)", () => {
     expect(ok.accessTokenPayload).toMatchObject({ sub: "ssr-user", tId: "public" });
 
     const token = decodeURIComponent(/sAccessToken=([^;]+)/.exec(cookie)![1]!);
-    const bearer = await getSSRSession(config, new Request(`${site}/`, { headers: { authorization: `Bearer ${token}` } }));
+    const bearer = await getSSRSession(
+      config,
+      new Request(`${site}/`, { headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(bearer.session?.getUserId()).toBe("ssr-user");
 
-    expect(await getSSRSession(engine, new Headers())).toMatchObject({ status: "OK", session: undefined, hasToken: false });
+    expect(await getSSRSession(engine, new Headers())).toMatchObject({
+      status: "OK",
+      session: undefined,
+      hasToken: false,
+    });
     const late = await getSSRSession(engine, new Headers({ cookie: `sAccessToken=${await expired()}` }));
     expect(late).toMatchObject({ status: "TRY_REFRESH_TOKEN", session: undefined, hasToken: true });
     // A spoofed identity header is not a session.

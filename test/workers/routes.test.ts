@@ -70,7 +70,9 @@ describe("canonicalPath", () => {
     ["/a%3fb", "/a%3Fb"],
     ["", "/"],
   ];
-  it.each(ok)("%s → %s", (pathname, canonical) => expect(canonicalPath(pathname)).toEqual({ ok: true, path: canonical }));
+  it.each(ok)("%s → %s", (pathname, canonical) =>
+    expect(canonicalPath(pathname)).toEqual({ ok: true, path: canonical }),
+  );
 
   const refused: [pathname: string, reason: string][] = [
     ["/auth/session%2Frefresh", "encoded-slash"],
@@ -83,7 +85,9 @@ describe("canonicalPath", () => {
     ["/auth/%2541", "double-encoding"],
     ["/auth/..;/secret", "dot-segment"],
   ];
-  it.each(refused)("%s is refused: %s", (pathname, reason) => expect(canonicalPath(pathname)).toEqual({ ok: false, reason }));
+  it.each(refused)("%s is refused: %s", (pathname, reason) =>
+    expect(canonicalPath(pathname)).toEqual({ ok: false, reason }),
+  );
 
   it("allowEncodedSlashes keeps %2F (upper-cased)", () => {
     expect(canonicalPath("/a%2fb", { allowEncodedSlashes: true })).toEqual({ ok: true, path: "/a%2Fb" });
@@ -110,7 +114,12 @@ describe("handleAuthRequest: only POST, only the session API paths", () => {
 
   it("POST to the refresh and sign-out paths (tenant, trailing slash, an escaped letter) is answered", async () => {
     const st = engine();
-    for (const path of ["/auth/session/refresh", "/auth/session/refresh/", "/auth/t1/session/refresh", "/auth/%73ession/refresh"]) {
+    for (const path of [
+      "/auth/session/refresh",
+      "/auth/session/refresh/",
+      "/auth/t1/session/refresh",
+      "/auth/%73ession/refresh",
+    ]) {
       await expectRefreshWithoutToken(await st.handleAuthRequest(post(`${API}${path}`)));
     }
     for (const path of ["/auth/signout", "/auth/t1/signout/"]) {
@@ -153,7 +162,11 @@ describe("handleAuthRequest: only POST, only the session API paths", () => {
   it("apiGatewayPath: the Worker sees the path without it, the refresh cookie's Path has it", async () => {
     const st = engine({ appInfo: { apiDomain: API, apiGatewayPath: "/gw" } });
     expect(st.config.refreshTokenPath).toBe("/gw/auth/session/refresh");
-    const created = await st.createNewSession(new Request(`${API}/login`, { headers: { "st-auth-mode": "cookie" } }), "public", "u-gw");
+    const created = await st.createNewSession(
+      new Request(`${API}/login`, { headers: { "st-auth-mode": "cookie" } }),
+      "public",
+      "u-gw",
+    );
     const res = created.applyTo(new Response(""));
     const refreshLine = res.headers.getSetCookie().find((l) => l.startsWith("sRefreshToken="))!;
     expect(refreshLine).toMatch(/; Path=\/gw\/auth\/session\/refresh;/);
@@ -162,7 +175,9 @@ describe("handleAuthRequest: only POST, only the session API paths", () => {
     // The gateway strips /gw before the Worker: the Worker's path is /auth/session/refresh.
     const refreshed = await st.handleAuthRequest(post(`${API}/auth/session/refresh`, { cookie }));
     expect(refreshed?.status).toBe(200);
-    expect(refreshed!.headers.getSetCookie().find((l) => l.startsWith("sRefreshToken="))).toMatch(/; Path=\/gw\/auth\/session\/refresh;/);
+    expect(refreshed!.headers.getSetCookie().find((l) => l.startsWith("sRefreshToken="))).toMatch(
+      /; Path=\/gw\/auth\/session\/refresh;/,
+    );
     expect(await st.handleAuthRequest(post(`${API}/gw/auth/session/refresh`, { cookie }))).toBeUndefined();
   });
 });

@@ -81,6 +81,10 @@ describe("updateSessionDataInDatabase", () => {
       (err: unknown) => err,
     );
     expect(e).toBeInstanceOf(UnauthorisedError);
-    expect(e).toMatchObject({ code: "ERR_UNAUTHORISED", message: "Session does not exist anymore", name: "UnauthorisedError" });
+    expect(e).toMatchObject({
+      code: "ERR_UNAUTHORISED",
+      message: "Session does not exist anymore",
+      name: "UnauthorisedError",
+    });
   });
 });

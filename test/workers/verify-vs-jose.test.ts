@@ -35,7 +35,11 @@ import { coreUrl, emu } from "./helpers/index.js";
 
 // ================================================================== verdicts
 
-type Check = "compactVerify/importJWK" | "compactVerify/createLocalJWKSet" | "jwtVerify/importJWK" | "jwtVerify/createLocalJWKSet";
+type Check =
+  | "compactVerify/importJWK"
+  | "compactVerify/createLocalJWKSet"
+  | "jwtVerify/importJWK"
+  | "jwtVerify/createLocalJWKSet";
 const COMPACT: readonly Check[] = ["compactVerify/importJWK", "compactVerify/createLocalJWKSet"];
 const JWT: readonly Check[] = ["jwtVerify/importJWK", "jwtVerify/createLocalJWKSet"];
 const ALL: readonly Check[] = [...COMPACT, ...JWT];
@@ -168,7 +172,10 @@ const STRICTER: Stricter[] = [
       "and OpenID recipes sign other JWTs with the same JWKS: without an exact version it is not a session token.",
     applies: (f) => {
       const h = objectOf(f.header);
-      return h !== undefined && (typeof h.version !== "string" || !/^[1-9][0-9]{0,3}$/.test(h.version) || Number(h.version) < 3);
+      return (
+        h !== undefined &&
+        (typeof h.version !== "string" || !/^[1-9][0-9]{0,3}$/.test(h.version) || Number(h.version) < 3)
+      );
     },
   },
   {
@@ -181,7 +188,12 @@ const STRICTER: Stricter[] = [
       "we know (DIVERGENCES 'header version 6').",
     applies: (f) => {
       const h = objectOf(f.header);
-      return h !== undefined && typeof h.version === "string" && /^[1-9][0-9]{0,3}$/.test(h.version) && Number(h.version) > LATEST_VERSION;
+      return (
+        h !== undefined &&
+        typeof h.version === "string" &&
+        /^[1-9][0-9]{0,3}$/.test(h.version) &&
+        Number(h.version) > LATEST_VERSION
+      );
     },
   },
   {
@@ -271,10 +283,16 @@ interface Disagreement {
 }
 
 /** How often each entry explained a disagreement alone / among others; per part of the run. */
-const tally = new Map<string, { alone: number; shared: number }>(STRICTER.map((s) => [s.case, { alone: 0, shared: 0 }]));
+const tally = new Map<string, { alone: number; shared: number }>(
+  STRICTER.map((s) => [s.case, { alone: 0, shared: 0 }]),
+);
 const partCounts: Record<string, { tokens: number; agree: number; disagree: number }> = {};
 
-function judge(o: Outcome, part: string, checks: readonly Check[] = ALL): { disagreements: Disagreement[]; unexplained: string[] } {
+function judge(
+  o: Outcome,
+  part: string,
+  checks: readonly Check[] = ALL,
+): { disagreements: Disagreement[]; unexplained: string[] } {
   const facts = factsOf(o.token);
   const disagreements: Disagreement[] = [];
   const unexplained: string[] = [];
@@ -289,7 +307,10 @@ function judge(o: Outcome, part: string, checks: readonly Check[] = ALL): { disa
       ? STRICTER.filter((s) => s.ours === ours && s.checks.includes(check) && s.applies(facts)).map((s) => s.case)
       : []; // jose refuses what we accept: never deliberate
     disagreements.push({ check, jose, ours, explainedBy });
-    if (explainedBy.length === 0) unexplained.push(`${check}: jose ${jose.ok ? "accepts" : `refuses (${jose.error})`}, ours ${ours} (${o.engine.answer})`);
+    if (explainedBy.length === 0)
+      unexplained.push(
+        `${check}: jose ${jose.ok ? "accepts" : `refuses (${jose.error})`}, ours ${ours} (${o.engine.answer})`,
+      );
   }
   // Where jose's jwtVerify and the engine both verified the token, the clock must decide alike.
   for (const check of JWT.filter((c) => checks.includes(c))) {
@@ -299,8 +320,10 @@ function judge(o: Outcome, part: string, checks: readonly Check[] = ALL): { disa
     }
   }
   // Our two paths are one verifier: the engine accepts only what the internal path accepts.
-  if (o.engine.verdict === "accept" && o.internal !== "accept") unexplained.push(`engine accepts what parse+verifySignature refuses (${o.internal})`);
-  if (o.internal === "accept" && o.engine.verdict === "reject-signature") unexplained.push(`engine refuses the signature parse+verifySignature accepts (${o.engine.answer})`);
+  if (o.engine.verdict === "accept" && o.internal !== "accept")
+    unexplained.push(`engine accepts what parse+verifySignature refuses (${o.internal})`);
+  if (o.internal === "accept" && o.engine.verdict === "reject-signature")
+    unexplained.push(`engine refuses the signature parse+verifySignature accepts (${o.engine.answer})`);
   for (const d of disagreements) {
     if (d.explainedBy.length === 1) tally.get(d.explainedBy[0]!)!.alone++;
     else for (const c of d.explainedBy) tally.get(c)!.shared++;
@@ -313,9 +336,12 @@ function judge(o: Outcome, part: string, checks: readonly Check[] = ALL): { disa
 // ================================================================== the test's own decoding (not src/token/*)
 
 type FromBase64 = (s: string, o: { alphabet: "base64url" }) => Uint8Array;
-const fromBase64url = (s: string) => (Uint8Array as unknown as { fromBase64: FromBase64 }).fromBase64(s, { alphabet: "base64url" });
+const fromBase64url = (s: string) =>
+  (Uint8Array as unknown as { fromBase64: FromBase64 }).fromBase64(s, { alphabet: "base64url" });
 const toBase64 = (b: Uint8Array, url = true): string =>
-  (b as unknown as { toBase64(o: object): string }).toBase64(url ? { alphabet: "base64url", omitPadding: true } : { alphabet: "base64" });
+  (b as unknown as { toBase64(o: object): string }).toBase64(
+    url ? { alphabet: "base64url", omitPadding: true } : { alphabet: "base64" },
+  );
 const utf8 = new TextEncoder();
 const b64url = (v: string | Uint8Array) => toBase64(typeof v === "string" ? utf8.encode(v) : v);
 const keepBom = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -416,7 +442,11 @@ async function joseCompact(token: string, key: KeyFn | ReturnType<typeof createL
   }
 }
 
-async function joseJwt(token: string, key: KeyFn | ReturnType<typeof createLocalJWKSet>, at: number): Promise<JoseVerdict> {
+async function joseJwt(
+  token: string,
+  key: KeyFn | ReturnType<typeof createLocalJWKSet>,
+  at: number,
+): Promise<JoseVerdict> {
   try {
     await jwtVerify(token, key as KeyFn, { currentDate: new Date(at) });
     return { ok: true, time: "valid" };
@@ -474,7 +504,12 @@ async function evaluate(token: string, v: Verifiers, at = Date.now()): Promise<O
   const engine = await ourEngine(token, v, at);
   return {
     token,
-    jose: { "compactVerify/importJWK": ci, "compactVerify/createLocalJWKSet": cl, "jwtVerify/importJWK": ji, "jwtVerify/createLocalJWKSet": jl },
+    jose: {
+      "compactVerify/importJWK": ci,
+      "compactVerify/createLocalJWKSet": cl,
+      "jwtVerify/importJWK": ji,
+      "jwtVerify/createLocalJWKSet": jl,
+    },
     internal,
     engine,
   };
@@ -542,7 +577,8 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 const mint = async (o: Record<string, unknown>) => (await emu<{ token: string }>("mint", o)).token;
 
 /** The emulator signs `${header}.${payload}` verbatim with the key of `kid` (or a named key). */
-const sign = (headerSeg: string, payloadSeg: string, kid: string = DYN) => mint({ rawHeaderSegment: headerSeg, rawPayloadSegment: payloadSeg, kid });
+const sign = (headerSeg: string, payloadSeg: string, kid: string = DYN) =>
+  mint({ rawHeaderSegment: headerSeg, rawPayloadSegment: payloadSeg, kid });
 
 /** The header JSON the core writes, with overrides (`undefined` removes a field). */
 function headerJson(over: Record<string, unknown> = {}, version = 5, kid = DYN): string {
@@ -596,7 +632,11 @@ function fitting(text: string, ok: (len: number) => boolean): string {
 const hasSpareBits = (len: number) => len % 4 === 2 || len % 4 === 3;
 
 const segmentOf = (token: string, i: number) => token.split(".")[i]!;
-const withSegment = (token: string, i: number, seg: string) => token.split(".").map((s, j) => (j === i ? seg : s)).join(".");
+const withSegment = (token: string, i: number, seg: string) =>
+  token
+    .split(".")
+    .map((s, j) => (j === i ? seg : s))
+    .join(".");
 
 // ================================================================== (a) the corpus
 
@@ -624,28 +664,78 @@ const CORPUS: CorpusCase[] = [
   // The static key: a core-created session's dynamic key may be one another test file rotated in after our snapshot.
   {
     name: "v5 valid (core-created session, static key: kid-mismatch after the signature)",
-    make: async () => (await emu<{ accessToken: { token: string } }>("session", { userId: "alice", useDynamicSigningKey: false })).accessToken.token,
+    make: async () =>
+      (await emu<{ accessToken: { token: string } }>("session", { userId: "alice", useDynamicSigningKey: false }))
+        .accessToken.token,
     ours: "accept",
   },
   { name: "v5 valid, minted", make: () => mint({ kid: DYN, sub: "bob" }), ours: "accept" },
-  { name: "v5 valid, custom claims (nested, unicode)", make: () => mint({ kid: DYN, payload: { roles: ["a", "b"], nested: { x: 1, y: [null, true] }, name: "Zoë 🙂" } }), ours: "accept" },
-  { name: "v5 valid, rsub differs from sub", make: () => mint({ kid: DYN, sub: "primary", rsub: "recipe" }), ours: "accept" },
+  {
+    name: "v5 valid, custom claims (nested, unicode)",
+    make: () => mint({ kid: DYN, payload: { roles: ["a", "b"], nested: { x: 1, y: [null, true] }, name: "Zoë 🙂" } }),
+    ours: "accept",
+  },
+  {
+    name: "v5 valid, rsub differs from sub",
+    make: () => mint({ kid: DYN, sub: "primary", rsub: "recipe" }),
+    ours: "accept",
+  },
   { name: "v5 valid, tenant tId", make: () => mint({ kid: DYN, tId: "tenant1" }), ours: "accept" },
   { name: "v4 valid", make: () => mint({ kid: DYN, version: 4 }), ours: "accept" },
   { name: "v3 valid", make: () => mint({ kid: DYN, version: 3 }), ours: "accept" },
-  { name: "v3 with a tId claim", make: () => mint({ kid: DYN, version: 3, payload: { tId: "other" } }), ours: "accept" },
-  { name: "sub and rsub with surrounding whitespace (identity is not jose's question)", make: () => mint({ kid: DYN, sub: " admin ", rsub: " admin " }), ours: "accept" },
+  {
+    name: "v3 with a tId claim",
+    make: () => mint({ kid: DYN, version: 3, payload: { tId: "other" } }),
+    ours: "accept",
+  },
+  {
+    name: "sub and rsub with surrounding whitespace (identity is not jose's question)",
+    make: () => mint({ kid: DYN, sub: " admin ", rsub: " admin " }),
+    ours: "accept",
+  },
   { name: "empty-string sub", make: () => mint({ kid: DYN, sub: "", rsub: "" }), ours: "accept" },
   { name: "stt: 0", make: () => mint({ kid: DYN, payload: { stt: 0 } }), ours: "accept" },
-  { name: "iat in the future (not checked)", make: () => mint({ kid: DYN, iat: nowSec() + 3600, exp: nowSec() + 7200 }), ours: "accept" },
+  {
+    name: "iat in the future (not checked)",
+    make: () => mint({ kid: DYN, iat: nowSec() + 3600, exp: nowSec() + 7200 }),
+    ours: "accept",
+  },
   { name: "nbf in the past", make: () => mint({ kid: DYN, payload: { nbf: nowSec() - 10 } }), ours: "accept" },
-  { name: "exp = 9999-12-31T23:59:59Z (the last NumericDate)", make: () => mint({ kid: DYN, exp: MAX_NUMERIC_DATE }), ours: "accept" },
-  { name: "parentRefreshTokenHash1 wrongly typed (number: treated as absent)", make: () => mint({ kid: DYN, payload: { parentRefreshTokenHash1: 5 } }), ours: "accept" },
-  { name: "static-key token with dynamic keys configured (kid-mismatch, after the signature)", make: () => mint({ kid: STATIC }), ours: "accept" },
-  { name: "header JSON with whitespace and another key order", make: () => sign(b64url(`{ "alg" : "RS256", "version":"5",\n"typ":"JWT", "kid":${json(DYN)} }`), payloadSeg()), ours: "accept" },
-  { name: "header alg spelt with a \\u escape", make: () => sign(b64url(headerJson().replace('"RS256"', '"\\u0052S256"')), payloadSeg()), ours: "accept" },
-  { name: "payload JSON pretty-printed", make: () => sign(defaultHeaderSeg(), b64url(JSON.stringify(claims(), null, 2))), ours: "accept" },
-  { name: "payload with a lone surrogate escape in a custom claim", make: () => sign(defaultHeaderSeg(), b64url(json(claims()).replace(/}$/, ',"x":"\\ud800"}'))), ours: "accept" },
+  {
+    name: "exp = 9999-12-31T23:59:59Z (the last NumericDate)",
+    make: () => mint({ kid: DYN, exp: MAX_NUMERIC_DATE }),
+    ours: "accept",
+  },
+  {
+    name: "parentRefreshTokenHash1 wrongly typed (number: treated as absent)",
+    make: () => mint({ kid: DYN, payload: { parentRefreshTokenHash1: 5 } }),
+    ours: "accept",
+  },
+  {
+    name: "static-key token with dynamic keys configured (kid-mismatch, after the signature)",
+    make: () => mint({ kid: STATIC }),
+    ours: "accept",
+  },
+  {
+    name: "header JSON with whitespace and another key order",
+    make: () => sign(b64url(`{ "alg" : "RS256", "version":"5",\n"typ":"JWT", "kid":${json(DYN)} }`), payloadSeg()),
+    ours: "accept",
+  },
+  {
+    name: "header alg spelt with a \\u escape",
+    make: () => sign(b64url(headerJson().replace('"RS256"', '"\\u0052S256"')), payloadSeg()),
+    ours: "accept",
+  },
+  {
+    name: "payload JSON pretty-printed",
+    make: () => sign(defaultHeaderSeg(), b64url(JSON.stringify(claims(), null, 2))),
+    ours: "accept",
+  },
+  {
+    name: "payload with a lone surrogate escape in a custom claim",
+    make: () => sign(defaultHeaderSeg(), b64url(json(claims()).replace(/}$/, ',"x":"\\ud800"}'))),
+    ours: "accept",
+  },
 
   // ---- clock (time verdicts must match) ---------------------------------------------------------
   {
@@ -674,7 +764,12 @@ const CORPUS: CorpusCase[] = [
     },
     ours: "accept",
   },
-  { name: "nbf in the future", make: () => mint({ kid: DYN, payload: { nbf: nowSec() + 60 } }), ours: "accept", time: "not-yet-valid" },
+  {
+    name: "nbf in the future",
+    make: () => mint({ kid: DYN, payload: { nbf: nowSec() + 60 } }),
+    ours: "accept",
+    time: "not-yet-valid",
+  },
   {
     name: "nbf == now (not yet valid only when nbf > now)",
     make: async () => {
@@ -686,82 +781,291 @@ const CORPUS: CorpusCase[] = [
 
   // ---- claim types (both refuse) and NumericDate range (we refuse) --------------------------------
   { name: "exp as a string", make: () => mint({ kid: DYN, exp: String(nowSec() + 3600) }), ours: "reject-structure" },
-  { name: "iat as a string", make: () => mint({ kid: DYN, iat: String(nowSec()), exp: nowSec() + 3600 }), ours: "reject-structure" },
-  { name: "nbf as a string", make: () => mint({ kid: DYN, payload: { nbf: String(nowSec() - 60) } }), ours: "reject-structure" },
+  {
+    name: "iat as a string",
+    make: () => mint({ kid: DYN, iat: String(nowSec()), exp: nowSec() + 3600 }),
+    ours: "reject-structure",
+  },
+  {
+    name: "nbf as a string",
+    make: () => mint({ kid: DYN, payload: { nbf: String(nowSec() - 60) } }),
+    ours: "reject-structure",
+  },
   { name: "exp null", make: () => mint({ kid: DYN, exp: null }), ours: "reject-structure" },
-  { name: "exp in milliseconds", make: () => mint({ kid: DYN, exp: Date.now() + 3600_000 }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
-  { name: "fractional exp", make: () => mint({ kid: DYN, exp: nowSec() + 3600.5 }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
-  { name: "negative exp (jose: merely expired)", make: () => mint({ kid: DYN, exp: -1 }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
-  { name: "exp after 9999-12-31", make: () => mint({ kid: DYN, exp: MAX_NUMERIC_DATE + 1 }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
-  { name: "fractional iat", make: () => mint({ kid: DYN, iat: nowSec() - 0.5, exp: nowSec() + 3600 }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
-  { name: "nbf in the past, fractional", make: () => mint({ kid: DYN, payload: { nbf: nowSec() - 10.25 } }), ours: "reject-structure", stricter: S("exp/iat/nbf") },
+  {
+    name: "exp in milliseconds",
+    make: () => mint({ kid: DYN, exp: Date.now() + 3600_000 }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
+  {
+    name: "fractional exp",
+    make: () => mint({ kid: DYN, exp: nowSec() + 3600.5 }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
+  {
+    name: "negative exp (jose: merely expired)",
+    make: () => mint({ kid: DYN, exp: -1 }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
+  {
+    name: "exp after 9999-12-31",
+    make: () => mint({ kid: DYN, exp: MAX_NUMERIC_DATE + 1 }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
+  {
+    name: "fractional iat",
+    make: () => mint({ kid: DYN, iat: nowSec() - 0.5, exp: nowSec() + 3600 }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
+  {
+    name: "nbf in the past, fractional",
+    make: () => mint({ kid: DYN, payload: { nbf: nowSec() - 10.25 } }),
+    ours: "reject-structure",
+    stricter: S("exp/iat/nbf"),
+  },
 
   // ---- SuperTokens structure --------------------------------------------------------------------
   ...(["sub", "rsub", "sessionHandle", "refreshTokenHash1", "iat", "exp"] as const).map(
-    (claim): CorpusCase => ({ name: `missing ${claim}`, make: () => mint({ kid: DYN, omit: [claim] }), ours: "reject-structure", stricter: S("SuperTokens") }),
+    (claim): CorpusCase => ({
+      name: `missing ${claim}`,
+      make: () => mint({ kid: DYN, omit: [claim] }),
+      ours: "reject-structure",
+      stricter: S("SuperTokens"),
+    }),
   ),
-  { name: "v4 without tId", make: () => mint({ kid: DYN, version: 4, omit: ["tId"] }), ours: "reject-structure", stricter: S("SuperTokens") },
-  { name: "stt: 1 (OAuth2 token type)", make: () => mint({ kid: DYN, payload: { stt: 1 } }), ours: "reject-structure", stricter: S("SuperTokens") },
+  {
+    name: "v4 without tId",
+    make: () => mint({ kid: DYN, version: 4, omit: ["tId"] }),
+    ours: "reject-structure",
+    stricter: S("SuperTokens"),
+  },
+  {
+    name: "stt: 1 (OAuth2 token type)",
+    make: () => mint({ kid: DYN, payload: { stt: 1 } }),
+    ours: "reject-structure",
+    stricter: S("SuperTokens"),
+  },
   { name: "payload JSON null", make: () => sign(defaultHeaderSeg(), b64url("null")), ours: "reject-structure" },
   { name: "payload JSON array", make: () => sign(defaultHeaderSeg(), b64url("[]")), ours: "reject-structure" },
   { name: "payload not JSON", make: () => sign(defaultHeaderSeg(), b64url("not json")), ours: "reject-structure" },
-  { name: "payload invalid UTF-8", make: () => sign(defaultHeaderSeg(), b64url(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))), ours: "reject-structure" },
+  {
+    name: "payload invalid UTF-8",
+    make: () => sign(defaultHeaderSeg(), b64url(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))),
+    ours: "reject-structure",
+  },
   { name: "header JSON an array", make: () => sign(b64url("[1]"), payloadSeg()), ours: "reject-structure" },
   { name: "header not JSON", make: () => sign(b64url("{kid}"), payloadSeg()), ours: "reject-structure" },
 
   // ---- header: version, typ, kid -------------------------------------------------------------------
-  { name: "header version 6 (future version)", make: () => sign(b64url(headerJson({ version: "6" })), payloadSeg()), ours: "reject-signature", stricter: S("header version above") },
-  { name: "header version 10000", make: () => sign(b64url(headerJson({ version: "10000" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: "header without version", make: () => sign(b64url(headerJson({ version: undefined })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: 'header version "3abc"', make: () => sign(b64url(headerJson({ version: "3abc" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: 'header version "05"', make: () => sign(b64url(headerJson({ version: "05" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: 'header version " 5"', make: () => sign(b64url(headerJson({ version: " 5" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: "header version as a number", make: () => sign(b64url(headerJson({ version: 5 })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: "header version '2' (not the legacy header)", make: () => sign(b64url(headerJson({ version: "2" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: "header version 'abc'", make: () => sign(b64url(headerJson({ version: "abc" })), payloadSeg()), ours: "reject-structure", stricter: S("header version not") },
-  { name: "header without typ", make: () => sign(b64url(headerJson({ typ: undefined })), payloadSeg()), ours: "reject-structure", stricter: S("header typ") },
-  { name: "header typ 'jwt'", make: () => sign(b64url(headerJson({ typ: "jwt" })), payloadSeg()), ours: "reject-structure", stricter: S("header typ") },
-  { name: "header typ 'at+jwt'", make: () => sign(b64url(headerJson({ typ: "at+jwt" })), payloadSeg()), ours: "reject-structure", stricter: S("header typ") },
+  {
+    name: "header version 6 (future version)",
+    make: () => sign(b64url(headerJson({ version: "6" })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header version above"),
+  },
+  {
+    name: "header version 10000",
+    make: () => sign(b64url(headerJson({ version: "10000" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: "header without version",
+    make: () => sign(b64url(headerJson({ version: undefined })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: 'header version "3abc"',
+    make: () => sign(b64url(headerJson({ version: "3abc" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: 'header version "05"',
+    make: () => sign(b64url(headerJson({ version: "05" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: 'header version " 5"',
+    make: () => sign(b64url(headerJson({ version: " 5" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: "header version as a number",
+    make: () => sign(b64url(headerJson({ version: 5 })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: "header version '2' (not the legacy header)",
+    make: () => sign(b64url(headerJson({ version: "2" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: "header version 'abc'",
+    make: () => sign(b64url(headerJson({ version: "abc" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header version not"),
+  },
+  {
+    name: "header without typ",
+    make: () => sign(b64url(headerJson({ typ: undefined })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header typ"),
+  },
+  {
+    name: "header typ 'jwt'",
+    make: () => sign(b64url(headerJson({ typ: "jwt" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header typ"),
+  },
+  {
+    name: "header typ 'at+jwt'",
+    make: () => sign(b64url(headerJson({ typ: "at+jwt" })), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("header typ"),
+  },
   // Without a kid jose's JWKS has two RS256 candidates (it refuses), and a key selected by kid does not exist.
-  { name: "header without kid", make: () => sign(b64url(headerJson({ kid: undefined })), payloadSeg()), ours: "reject-structure" },
-  { name: "header kid as a number", make: () => sign(b64url(headerJson({ kid: 12345 })), payloadSeg()), ours: "reject-signature" },
-  { name: "header kid null", make: () => sign(b64url(headerJson({ kid: null })), payloadSeg()), ours: "reject-signature" },
-  { name: "empty-string kid", make: () => sign(b64url(headerJson({ kid: "" })), payloadSeg()), ours: "reject-signature" },
+  {
+    name: "header without kid",
+    make: () => sign(b64url(headerJson({ kid: undefined })), payloadSeg()),
+    ours: "reject-structure",
+  },
+  {
+    name: "header kid as a number",
+    make: () => sign(b64url(headerJson({ kid: 12345 })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header kid null",
+    make: () => sign(b64url(headerJson({ kid: null })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "empty-string kid",
+    make: () => sign(b64url(headerJson({ kid: "" })), payloadSeg()),
+    ours: "reject-signature",
+  },
 
   // ---- header: alg and fields outside the allow-list ---------------------------------------------
-  { name: "header alg RS512 (RS256 signature)", make: () => sign(b64url(headerJson({ alg: "RS512" })), payloadSeg()), ours: "reject-signature" },
-  { name: "header alg PS256 (RS256 signature)", make: () => sign(b64url(headerJson({ alg: "PS256" })), payloadSeg()), ours: "reject-signature" },
-  { name: "header alg 'rs256'", make: () => sign(b64url(headerJson({ alg: "rs256" })), payloadSeg()), ours: "reject-signature" },
-  { name: "header without alg", make: () => sign(b64url(headerJson({ alg: undefined })), payloadSeg()), ours: "reject-signature" },
-  { name: "header alg none (RS256 signature kept)", make: () => sign(b64url(headerJson({ alg: "none" })), payloadSeg()), ours: "reject-signature" },
-  { name: "header alg none, empty signature", make: () => mint({ rawHeaderSegment: b64url(headerJson({ alg: "none" })), signature: "none" }), ours: "reject-signature" },
-  { name: "header alg HS256 (RS256 signature)", make: () => sign(b64url(headerJson({ alg: "HS256" })), payloadSeg()), ours: "reject-signature" },
-  { name: "header crit [exp] (jose: extension not recognised)", make: () => sign(b64url(headerJson({ crit: ["exp"], exp: 1 })), payloadSeg()), ours: "reject-signature" },
+  {
+    name: "header alg RS512 (RS256 signature)",
+    make: () => sign(b64url(headerJson({ alg: "RS512" })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header alg PS256 (RS256 signature)",
+    make: () => sign(b64url(headerJson({ alg: "PS256" })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header alg 'rs256'",
+    make: () => sign(b64url(headerJson({ alg: "rs256" })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header without alg",
+    make: () => sign(b64url(headerJson({ alg: undefined })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header alg none (RS256 signature kept)",
+    make: () => sign(b64url(headerJson({ alg: "none" })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header alg none, empty signature",
+    make: () => mint({ rawHeaderSegment: b64url(headerJson({ alg: "none" })), signature: "none" }),
+    ours: "reject-signature",
+  },
+  {
+    name: "header alg HS256 (RS256 signature)",
+    make: () => sign(b64url(headerJson({ alg: "HS256" })), payloadSeg()),
+    ours: "reject-signature",
+  },
+  {
+    name: "header crit [exp] (jose: extension not recognised)",
+    make: () => sign(b64url(headerJson({ crit: ["exp"], exp: 1 })), payloadSeg()),
+    ours: "reject-signature",
+  },
   // compactVerify verifies the unencoded payload (its bytes are the segment); jwtVerify refuses b64:false.
-  { name: "header b64:false with crit [b64]", make: () => sign(b64url(headerJson({ b64: false, crit: ["b64"] })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field jku", make: () => sign(b64url(headerJson({ jku: "https://evil.example/jwks.json" })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field x5u", make: () => sign(b64url(headerJson({ x5u: "https://evil.example/cert.pem" })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field jwk (embedded key, ignored by compactVerify)", make: () => sign(b64url(headerJson({ jwk: { kty: "RSA", n: "AQAB", e: "AQAB" } })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field cty JWT", make: () => sign(b64url(headerJson({ cty: "JWT" })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field unknown (x-extra)", make: () => sign(b64url(headerJson({ "x-extra": 1 })), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
-  { name: "header field __proto__", make: () => sign(b64url(headerJson().replace(/}$/, ',"__proto__":{"alg":"none"}}')), payloadSeg()), ours: "reject-signature", stricter: S("header field") },
+  {
+    name: "header b64:false with crit [b64]",
+    make: () => sign(b64url(headerJson({ b64: false, crit: ["b64"] })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field jku",
+    make: () => sign(b64url(headerJson({ jku: "https://evil.example/jwks.json" })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field x5u",
+    make: () => sign(b64url(headerJson({ x5u: "https://evil.example/cert.pem" })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field jwk (embedded key, ignored by compactVerify)",
+    make: () => sign(b64url(headerJson({ jwk: { kty: "RSA", n: "AQAB", e: "AQAB" } })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field cty JWT",
+    make: () => sign(b64url(headerJson({ cty: "JWT" })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field unknown (x-extra)",
+    make: () => sign(b64url(headerJson({ "x-extra": 1 })), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
+  {
+    name: "header field __proto__",
+    make: () => sign(b64url(headerJson().replace(/}$/, ',"__proto__":{"alg":"none"}}')), payloadSeg()),
+    ours: "reject-signature",
+    stricter: S("header field"),
+  },
 
   // ---- JSON: duplicates, BOM -----------------------------------------------------------------------
   {
     name: "duplicate sub in the payload",
-    make: () => sign(defaultHeaderSeg(), b64url(json(claims(5, { sub: "victim" })).replace('"sub":"victim"', '"sub":"victim","sub":"admin"'))),
+    make: () =>
+      sign(
+        defaultHeaderSeg(),
+        b64url(json(claims(5, { sub: "victim" })).replace('"sub":"victim"', '"sub":"victim","sub":"admin"')),
+      ),
     ours: "reject-structure",
     stricter: S("duplicate"),
   },
   {
     name: "duplicate sub spelt with a \\u escape",
-    make: () => sign(defaultHeaderSeg(), b64url(json(claims(5, { sub: "victim" })).replace('"sub":"victim"', '"sub":"victim","\\u0073ub":"admin"'))),
+    make: () =>
+      sign(
+        defaultHeaderSeg(),
+        b64url(json(claims(5, { sub: "victim" })).replace('"sub":"victim"', '"sub":"victim","\\u0073ub":"admin"')),
+      ),
     ours: "reject-structure",
     stricter: S("duplicate"),
   },
   {
     name: "duplicate name in a nested custom claim",
-    make: () => sign(defaultHeaderSeg(), b64url(json(claims()).replace(/}$/, ',"nested":{"role":"user","role":"admin"}}'))),
+    make: () =>
+      sign(defaultHeaderSeg(), b64url(json(claims()).replace(/}$/, ',"nested":{"role":"user","role":"admin"}}'))),
     ours: "reject-structure",
     stricter: S("duplicate"),
   },
@@ -771,8 +1075,18 @@ const CORPUS: CorpusCase[] = [
     ours: "reject-structure",
     stricter: S("duplicate"),
   },
-  { name: "BOM before the payload JSON", make: () => sign(defaultHeaderSeg(), b64url(`\uFEFF${json(claims())}`)), ours: "reject-structure", stricter: S("UTF-8 BOM") },
-  { name: "BOM before the header JSON", make: () => sign(b64url(`\uFEFF${headerJson()}`), payloadSeg()), ours: "reject-structure", stricter: S("UTF-8 BOM") },
+  {
+    name: "BOM before the payload JSON",
+    make: () => sign(defaultHeaderSeg(), b64url(`\uFEFF${json(claims())}`)),
+    ours: "reject-structure",
+    stricter: S("UTF-8 BOM"),
+  },
+  {
+    name: "BOM before the header JSON",
+    make: () => sign(b64url(`\uFEFF${headerJson()}`), payloadSeg()),
+    ours: "reject-structure",
+    stricter: S("UTF-8 BOM"),
+  },
 
   // ---- encodings ------------------------------------------------------------------------------------
   {
@@ -800,13 +1114,23 @@ const CORPUS: CorpusCase[] = [
     name: "payload in standard base64 (+ /): jose refuses the alphabet too",
     make: async () => {
       for (let filler = 0; ; filler++) {
-        const std = toBase64(utf8.encode(json(claims(5, { x: "????>>>>", f: "~".repeat(filler) }))), false).replace(/=+$/, "");
+        const std = toBase64(utf8.encode(json(claims(5, { x: "????>>>>", f: "~".repeat(filler) }))), false).replace(
+          /=+$/,
+          "",
+        );
         if (/[+/]/.test(std)) return sign(defaultHeaderSeg(), std);
       }
     },
     ours: "reject-structure",
   },
-  { name: "payload with an embedded '!'", make: async () => { const seg = payloadSeg(); return sign(defaultHeaderSeg(), `${seg.slice(0, 8)}!${seg.slice(8)}`); }, ours: "reject-structure" },
+  {
+    name: "payload with an embedded '!'",
+    make: async () => {
+      const seg = payloadSeg();
+      return sign(defaultHeaderSeg(), `${seg.slice(0, 8)}!${seg.slice(8)}`);
+    },
+    ours: "reject-structure",
+  },
   {
     name: "header segment with spare bits set",
     make: () => sign(withSpareBits(b64url(fitting(headerJson(), hasSpareBits))), payloadSeg()),
@@ -819,10 +1143,40 @@ const CORPUS: CorpusCase[] = [
     ours: "reject-structure",
     stricter: S("non-canonical base64url header"),
   },
-  { name: "signature with spare bits set", make: async () => { const t = await mint({ kid: DYN }); return withSegment(t, 2, withSpareBits(segmentOf(t, 2))); }, ours: "reject-signature", stricter: S("non-canonical base64url signature") },
-  { name: "signature with = padding", make: async () => { const t = await mint({ kid: DYN }); return withSegment(t, 2, padded(segmentOf(t, 2))); }, ours: "reject-signature", stricter: S("non-canonical base64url signature") },
-  { name: "signature with a trailing newline", make: async () => `${await mint({ kid: DYN })}\n`, ours: "reject-signature", stricter: S("non-canonical base64url signature") },
-  { name: "signature with a tab inside", make: async () => { const t = await mint({ kid: DYN }); const s = segmentOf(t, 2); return withSegment(t, 2, `${s.slice(0, 100)}\t${s.slice(100)}`); }, ours: "reject-signature", stricter: S("non-canonical base64url signature") },
+  {
+    name: "signature with spare bits set",
+    make: async () => {
+      const t = await mint({ kid: DYN });
+      return withSegment(t, 2, withSpareBits(segmentOf(t, 2)));
+    },
+    ours: "reject-signature",
+    stricter: S("non-canonical base64url signature"),
+  },
+  {
+    name: "signature with = padding",
+    make: async () => {
+      const t = await mint({ kid: DYN });
+      return withSegment(t, 2, padded(segmentOf(t, 2)));
+    },
+    ours: "reject-signature",
+    stricter: S("non-canonical base64url signature"),
+  },
+  {
+    name: "signature with a trailing newline",
+    make: async () => `${await mint({ kid: DYN })}\n`,
+    ours: "reject-signature",
+    stricter: S("non-canonical base64url signature"),
+  },
+  {
+    name: "signature with a tab inside",
+    make: async () => {
+      const t = await mint({ kid: DYN });
+      const s = segmentOf(t, 2);
+      return withSegment(t, 2, `${s.slice(0, 100)}\t${s.slice(100)}`);
+    },
+    ours: "reject-signature",
+    stricter: S("non-canonical base64url signature"),
+  },
   {
     name: "signature in standard base64 (+ /): jose refuses the alphabet too",
     make: async () => {
@@ -834,13 +1188,23 @@ const CORPUS: CorpusCase[] = [
     },
     ours: "reject-signature",
   },
-  { name: "leading space before the token", make: async () => ` ${await mint({ kid: DYN })}`, ours: "reject-structure" },
-  { name: "token longer than 16 KB", make: () => mint({ kid: DYN, payload: { blob: "x".repeat(17 * 1024) } }), ours: "reject-structure", stricter: S("token longer") },
+  {
+    name: "leading space before the token",
+    make: async () => ` ${await mint({ kid: DYN })}`,
+    ours: "reject-structure",
+  },
+  {
+    name: "token longer than 16 KB",
+    make: () => mint({ kid: DYN, payload: { blob: "x".repeat(17 * 1024) } }),
+    ours: "reject-structure",
+    stricter: S("token longer"),
+  },
 
   // ---- tampering and keys ----------------------------------------------------------------------------
   {
     name: "tampered payload (valid signature of another payload)",
-    make: async () => withSegment(await mint({ kid: DYN, sub: "alice" }), 1, segmentOf(await mint({ kid: DYN, sub: "mallory" }), 1)),
+    make: async () =>
+      withSegment(await mint({ kid: DYN, sub: "alice" }), 1, segmentOf(await mint({ kid: DYN, sub: "mallory" }), 1)),
     ours: "reject-signature",
   },
   {
@@ -851,15 +1215,56 @@ const CORPUS: CorpusCase[] = [
     },
     ours: "reject-signature",
   },
-  { name: "stripped signature (empty third segment)", make: () => mint({ kid: DYN, signature: "none" }), ours: "reject-signature" },
-  { name: "signature with non-base64url characters", make: async () => withSegment(await mint({ kid: DYN }), 2, "!!!!"), ours: "reject-signature" },
-  { name: "garbage signature (256 random bytes)", make: () => mint({ kid: DYN, signature: "garbage" }), ours: "reject-signature" },
-  { name: "signature truncated by one byte", make: async () => { const t = await mint({ kid: DYN }); return withSegment(t, 2, b64url(fromBase64url(segmentOf(t, 2)).slice(0, 255))); }, ours: "reject-signature" },
-  { name: "signature with a leading zero byte", make: async () => { const t = await mint({ kid: DYN }); const s = fromBase64url(segmentOf(t, 2)); const z = new Uint8Array(257); z.set(s, 1); return withSegment(t, 2, b64url(z)); }, ours: "reject-signature" },
-  { name: "foreign signature (published kid, signed by the orphan key)", make: () => mint({ kid: DYN, key: "orphan" }), ours: "reject-signature" },
+  {
+    name: "stripped signature (empty third segment)",
+    make: () => mint({ kid: DYN, signature: "none" }),
+    ours: "reject-signature",
+  },
+  {
+    name: "signature with non-base64url characters",
+    make: async () => withSegment(await mint({ kid: DYN }), 2, "!!!!"),
+    ours: "reject-signature",
+  },
+  {
+    name: "garbage signature (256 random bytes)",
+    make: () => mint({ kid: DYN, signature: "garbage" }),
+    ours: "reject-signature",
+  },
+  {
+    name: "signature truncated by one byte",
+    make: async () => {
+      const t = await mint({ kid: DYN });
+      return withSegment(t, 2, b64url(fromBase64url(segmentOf(t, 2)).slice(0, 255)));
+    },
+    ours: "reject-signature",
+  },
+  {
+    name: "signature with a leading zero byte",
+    make: async () => {
+      const t = await mint({ kid: DYN });
+      const s = fromBase64url(segmentOf(t, 2));
+      const z = new Uint8Array(257);
+      z.set(s, 1);
+      return withSegment(t, 2, b64url(z));
+    },
+    ours: "reject-signature",
+  },
+  {
+    name: "foreign signature (published kid, signed by the orphan key)",
+    make: () => mint({ kid: DYN, key: "orphan" }),
+    ours: "reject-signature",
+  },
   { name: "unknown kid (orphan key, its own kid)", make: () => mint({ kid: "orphan" }), ours: "reject-signature" },
-  { name: "static kid, signed by the dynamic key", make: () => mint({ kid: STATIC, key: "dynamic" }), ours: "reject-signature" },
-  { name: "two segments", make: async () => (await mint({ kid: DYN })).split(".").slice(0, 2).join("."), ours: "reject-structure" },
+  {
+    name: "static kid, signed by the dynamic key",
+    make: () => mint({ kid: STATIC, key: "dynamic" }),
+    ours: "reject-signature",
+  },
+  {
+    name: "two segments",
+    make: async () => (await mint({ kid: DYN })).split(".").slice(0, 2).join("."),
+    ours: "reject-structure",
+  },
   { name: "four segments", make: async () => `${await mint({ kid: DYN })}.x`, ours: "reject-structure" },
 ];
 
@@ -892,11 +1297,26 @@ async function hostileTokens(): Promise<[string, string][]> {
     ["16 KB of dotted base64", `${"eyJhIjoxfQ.".repeat(1490)}x`],
     ["percent-encoded emoji segments", "%F0%9F%98%80.%F0%9F%98%80.%F0%9F%98%80"],
     ["latin-1 segments", "\u00e9\u00e9.\u00ff.\u00e0"],
-    ["garbage JWT with valid base64url segments", `${b64json({ hello: "world" })}.${b64json([1, 2, 3])}.${b64url("sig")}`],
-    ["JWT whose payload lacks the session claims", `${b64json({ alg: "RS256", typ: "JWT", kid: "d-1", version: "5" })}.${b64json({ sub: "admin" })}.c2ln`],
-    ["alg none, empty signature", await mint({ kid: DYN, sub: "admin", rawHeaderSegment: b64url(headerJson({ alg: "none" })), signature: "none" })],
-    ["alg none, valid RS256 signature", await sign(b64url(headerJson({ alg: "none" })), payloadSeg(claims(5, { sub: "admin" })))],
-    ["HS256 header on an RS256 token", await sign(b64url(headerJson({ alg: "HS256" })), payloadSeg(claims(5, { sub: "admin" })))],
+    [
+      "garbage JWT with valid base64url segments",
+      `${b64json({ hello: "world" })}.${b64json([1, 2, 3])}.${b64url("sig")}`,
+    ],
+    [
+      "JWT whose payload lacks the session claims",
+      `${b64json({ alg: "RS256", typ: "JWT", kid: "d-1", version: "5" })}.${b64json({ sub: "admin" })}.c2ln`,
+    ],
+    [
+      "alg none, empty signature",
+      await mint({ kid: DYN, sub: "admin", rawHeaderSegment: b64url(headerJson({ alg: "none" })), signature: "none" }),
+    ],
+    [
+      "alg none, valid RS256 signature",
+      await sign(b64url(headerJson({ alg: "none" })), payloadSeg(claims(5, { sub: "admin" }))),
+    ],
+    [
+      "HS256 header on an RS256 token",
+      await sign(b64url(headerJson({ alg: "HS256" })), payloadSeg(claims(5, { sub: "admin" }))),
+    ],
     ["HS256 keyed with the public JWK", await hs256(utf8.encode(json(jwk)))],
     ["HS256 keyed with the modulus bytes", await hs256(fromBase64url(jwk.n!))],
     ["JWE-shaped (five segments)", `${b64json({ alg: "RSA-OAEP", enc: "A256GCM" })}.a.b.c.d`],
@@ -915,7 +1335,7 @@ async function hostileTokens(): Promise<[string, string][]> {
     ["real minus 3", real.slice(0, -3)],
   ];
   const rand = rng(42);
-  const alphabet = "abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 \"{}";
+  const alphabet = 'abcXYZ019-_+/=.%\u00e9\u2028\u0000\ud83d\ude00 "{}';
   for (let i = 0; i < 1000; i++) {
     let s = "";
     const n = Math.floor(rand() * 300);
@@ -924,7 +1344,10 @@ async function hostileTokens(): Promise<[string, string][]> {
   }
   for (let i = 0; i < 1000; i++) {
     const pos = Math.floor(rand() * real.length);
-    out.push([`real token, char ${pos} replaced`, real.slice(0, pos) + alphabet[Math.floor(rand() * alphabet.length)] + real.slice(pos + 1)]);
+    out.push([
+      `real token, char ${pos} replaced`,
+      real.slice(0, pos) + alphabet[Math.floor(rand() * alphabet.length)] + real.slice(pos + 1),
+    ]);
   }
   return out;
 }
@@ -932,7 +1355,17 @@ async function hostileTokens(): Promise<[string, string][]> {
 // ================================================================== (c) mutations
 
 const SPELLINGS = ["pad", "spare", "std", "space", "newline", "tab"] as const;
-const RE_ENCODINGS = [...SPELLINGS, "canonical", "bom", "json-spaces", "json-reorder", "json-escape", "json-dup", "json-dup-escaped", "utf8-invalid"] as const;
+const RE_ENCODINGS = [
+  ...SPELLINGS,
+  "canonical",
+  "bom",
+  "json-spaces",
+  "json-reorder",
+  "json-escape",
+  "json-dup",
+  "json-dup-escaped",
+  "utf8-invalid",
+] as const;
 
 type Mutation =
   | { kind: "bit-flip"; pos: number; bit: number }
@@ -946,14 +1379,43 @@ type Mutation =
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant("bit-flip" as const), pos: fc.nat(), bit: fc.integer({ min: 0, max: 6 }) }),
-  fc.record({ kind: fc.constant("alphabet-flip" as const), segment: fc.integer({ min: 0, max: 2 }), pos: fc.nat(), last: fc.boolean(), bit: fc.integer({ min: 0, max: 5 }) }),
-  fc.record({ kind: fc.constant("segment-swap" as const), other: fc.nat(), from: fc.integer({ min: 0, max: 2 }), to: fc.integer({ min: 0, max: 2 }) }),
-  fc.record({ kind: fc.constant("alphabet-swap" as const), segment: fc.integer({ min: 0, max: 2 }), spelling: fc.constantFrom(...SPELLINGS), pos: fc.nat() }),
-  fc.record({ kind: fc.constant("truncate" as const), keep: fc.nat(), segment: fc.option(fc.integer({ min: 0, max: 2 })) }),
-  fc.record({ kind: fc.constant("insert" as const), pos: fc.nat(), text: fc.constantFrom(" ", "\n", "\t", "=", "+", "/", ".", "A", "-", "_", "\u00e9", "\u00a0", "\ufeff", "%3D") }),
+  fc.record({
+    kind: fc.constant("alphabet-flip" as const),
+    segment: fc.integer({ min: 0, max: 2 }),
+    pos: fc.nat(),
+    last: fc.boolean(),
+    bit: fc.integer({ min: 0, max: 5 }),
+  }),
+  fc.record({
+    kind: fc.constant("segment-swap" as const),
+    other: fc.nat(),
+    from: fc.integer({ min: 0, max: 2 }),
+    to: fc.integer({ min: 0, max: 2 }),
+  }),
+  fc.record({
+    kind: fc.constant("alphabet-swap" as const),
+    segment: fc.integer({ min: 0, max: 2 }),
+    spelling: fc.constantFrom(...SPELLINGS),
+    pos: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant("truncate" as const),
+    keep: fc.nat(),
+    segment: fc.option(fc.integer({ min: 0, max: 2 })),
+  }),
+  fc.record({
+    kind: fc.constant("insert" as const),
+    pos: fc.nat(),
+    text: fc.constantFrom(" ", "\n", "\t", "=", "+", "/", ".", "A", "-", "_", "\u00e9", "\u00a0", "\ufeff", "%3D"),
+  }),
   fc.record({ kind: fc.constant("delete" as const), pos: fc.nat(), count: fc.integer({ min: 1, max: 4 }) }),
   // Re-encodings are re-signed by the emulator (a validly signed other spelling), so they reach the parsers.
-  fc.record({ kind: fc.constant("re-encode" as const), segment: fc.constantFrom(0 as const, 1 as const), spelling: fc.constantFrom(...RE_ENCODINGS), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant("re-encode" as const),
+    segment: fc.constantFrom(0 as const, 1 as const),
+    spelling: fc.constantFrom(...RE_ENCODINGS),
+    pick: fc.nat(),
+  }),
 );
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -1000,15 +1462,26 @@ function rejson(bytes: Uint8Array, spelling: (typeof RE_ENCODINGS)[number], pick
     case "json-spaces":
       return utf8.encode(JSON.stringify(obj, null, pick % 3));
     case "json-reorder":
-      return utf8.encode(JSON.stringify(Object.fromEntries([...keys.slice(pick % keys.length), ...keys.slice(0, pick % keys.length)].map((k) => [k, obj[k]]))));
+      return utf8.encode(
+        JSON.stringify(
+          Object.fromEntries(
+            [...keys.slice(pick % keys.length), ...keys.slice(0, pick % keys.length)].map((k) => [k, obj[k]]),
+          ),
+        ),
+      );
     case "json-escape": {
       const escaped = `"\\u${key.charCodeAt(0).toString(16).padStart(4, "0")}${JSON.stringify(key).slice(2)}`;
       return utf8.encode(JSON.stringify(obj).replace(`${JSON.stringify(key)}:`, `${escaped}:`));
     }
     case "json-dup":
     case "json-dup-escaped": {
-      const name = spelling === "json-dup" ? JSON.stringify(key) : `"\\u${key.charCodeAt(0).toString(16).padStart(4, "0")}${JSON.stringify(key).slice(2)}`;
-      return utf8.encode(JSON.stringify(obj).replace(/}$/, `,${name}:${JSON.stringify(pick % 2 === 0 ? obj[key] : "admin")}}`));
+      const name =
+        spelling === "json-dup"
+          ? JSON.stringify(key)
+          : `"\\u${key.charCodeAt(0).toString(16).padStart(4, "0")}${JSON.stringify(key).slice(2)}`;
+      return utf8.encode(
+        JSON.stringify(obj).replace(/}$/, `,${name}:${JSON.stringify(pick % 2 === 0 ? obj[key] : "admin")}}`),
+      );
     }
     case "utf8-invalid": {
       const t = utf8.encode(JSON.stringify(obj));
@@ -1031,7 +1504,12 @@ interface Base {
   kid: string;
 }
 
-async function mutate(base: Base, others: Base[], mutations: Mutation[], used: Record<string, number>): Promise<string> {
+async function mutate(
+  base: Base,
+  others: Base[],
+  mutations: Mutation[],
+  used: Record<string, number>,
+): Promise<string> {
   let t = base.token;
   for (const m of mutations) {
     const before = t;
@@ -1124,8 +1602,13 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  const rows = STRICTER.map((s) => `  ${String(tally.get(s.case)!.alone).padStart(5)} alone ${String(tally.get(s.case)!.shared).padStart(5)} shared  ${s.case}`);
-  const parts = Object.entries(partCounts).map(([p, c]) => `  ${p}: ${c.tokens} tokens, ${c.agree} agree everywhere, ${c.disagree} with a deliberate disagreement`);
+  const rows = STRICTER.map(
+    (s) =>
+      `  ${String(tally.get(s.case)!.alone).padStart(5)} alone ${String(tally.get(s.case)!.shared).padStart(5)} shared  ${s.case}`,
+  );
+  const parts = Object.entries(partCounts).map(
+    ([p, c]) => `  ${p}: ${c.tokens} tokens, ${c.agree} agree everywhere, ${c.disagree} with a deliberate disagreement`,
+  );
   console.log(`verify-vs-jose:\n${parts.join("\n")}\nSTRICTER entries (disagreements explained):\n${rows.join("\n")}`);
 });
 
@@ -1138,7 +1621,9 @@ describe("our verifier vs jose 6", () => {
     }
   });
 
-  it(`(a) the corpus: ${CORPUS.length} cases agree with jose except where STRICTER says`, { timeout: 120_000 }, async () => {
+  it(`(a) the corpus: ${CORPUS.length} cases agree with jose except where STRICTER says`, {
+    timeout: 120_000,
+  }, async () => {
     const failures: string[] = [];
     for (const c of CORPUS) {
       const made = await c.make();
@@ -1146,13 +1631,17 @@ describe("our verifier vs jose 6", () => {
       const o = await evaluate(token, main, at);
       const { disagreements, unexplained } = judge(o, "corpus");
       const problems = [...unexplained];
-      if (o.engine.verdict !== c.ours) problems.push(`engine ${o.engine.answer} is ${o.engine.verdict}, expected ${c.ours}`);
-      if (o.engine.verdict === "accept" && o.engine.time !== (c.time ?? "valid")) problems.push(`time ${o.engine.time}, expected ${c.time ?? "valid"}`);
-      if (c.stricter === undefined && disagreements.length > 0) problems.push(`disagrees (${disagreements.map((d) => d.check).join(", ")}) without a STRICTER entry`);
+      if (o.engine.verdict !== c.ours)
+        problems.push(`engine ${o.engine.answer} is ${o.engine.verdict}, expected ${c.ours}`);
+      if (o.engine.verdict === "accept" && o.engine.time !== (c.time ?? "valid"))
+        problems.push(`time ${o.engine.time}, expected ${c.time ?? "valid"}`);
+      if (c.stricter === undefined && disagreements.length > 0)
+        problems.push(`disagrees (${disagreements.map((d) => d.check).join(", ")}) without a STRICTER entry`);
       if (c.stricter !== undefined) {
         if (disagreements.length === 0) problems.push(`expected a disagreement (${c.stricter}), jose and ours agree`);
         for (const d of disagreements) {
-          if (d.explainedBy.length !== 1 || d.explainedBy[0] !== c.stricter) problems.push(`${d.check} explained by [${d.explainedBy.join(" | ")}], expected ${c.stricter} alone`);
+          if (d.explainedBy.length !== 1 || d.explainedBy[0] !== c.stricter)
+            problems.push(`${d.check} explained by [${d.explainedBy.join(" | ")}], expected ${c.stricter} alone`);
         }
       }
       if (problems.length > 0) failures.push(`${c.name}:\n    ${problems.join("\n    ")}`);
@@ -1165,16 +1654,22 @@ describe("our verifier vs jose 6", () => {
     const tokens = await hostileTokens();
     for (const [name, token] of tokens) {
       const { unexplained } = judge(await evaluate(token, main), "hostile");
-      if (unexplained.length > 0) failures.push(`${name} ${JSON.stringify(token.slice(0, 60))}: ${unexplained.join("; ")}`);
+      if (unexplained.length > 0)
+        failures.push(`${name} ${JSON.stringify(token.slice(0, 60))}: ${unexplained.join("; ")}`);
     }
     expect(tokens.length).toBeGreaterThanOrEqual(2000);
     expect(failures).toEqual([]);
   });
 
-  it("(c) fast-check: 2500 mutated valid tokens (bit flips, segment swaps, alphabet swaps, truncation, re-encodings)", { timeout: 300_000 }, async () => {
+  it("(c) fast-check: 2500 mutated valid tokens (bit flips, segment swaps, alphabet swaps, truncation, re-encodings)", {
+    timeout: 300_000,
+  }, async () => {
     const bases: Base[] = [
       { token: await mint({ kid: DYN }), kid: DYN },
-      { token: await mint({ kid: DYN, payload: { roles: ["a"], name: "Zoë 🙂", nested: { a: [1, { b: null }] } } }), kid: DYN },
+      {
+        token: await mint({ kid: DYN, payload: { roles: ["a"], name: "Zoë 🙂", nested: { a: [1, { b: null }] } } }),
+        kid: DYN,
+      },
       { token: await mint({ kid: DYN, version: 4, tId: "t4" }), kid: DYN },
       { token: await mint({ kid: DYN, version: 3 }), kid: DYN },
       { token: await mint({ kid: STATIC }), kid: STATIC },
@@ -1184,22 +1679,35 @@ describe("our verifier vs jose 6", () => {
     let runs = 0;
     let mutations = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: bases.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (b, ms) => {
-        runs++;
-        mutations += ms.length;
-        const token = await mutate(bases[b]!, bases, ms, used);
-        const { unexplained } = judge(await evaluate(token, main), "fast-check");
-        expect(unexplained, JSON.stringify(token)).toEqual([]);
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: bases.length - 1 }),
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+        async (b, ms) => {
+          runs++;
+          mutations += ms.length;
+          const token = await mutate(bases[b]!, bases, ms, used);
+          const { unexplained } = judge(await evaluate(token, main), "fast-check");
+          expect(unexplained, JSON.stringify(token)).toEqual([]);
+        },
+      ),
       { numRuns: 2500, seed: 20261124, endOnFailure: true },
     );
-    console.log(`fast-check: ${runs} tokens, ${mutations} mutations:\n  ${Object.entries(used).sort().map(([k, n]) => `${k}: ${n}`).join("\n  ")}`);
+    console.log(
+      `fast-check: ${runs} tokens, ${mutations} mutations:\n  ${Object.entries(used)
+        .sort()
+        .map(([k, n]) => `${k}: ${n}`)
+        .join("\n  ")}`,
+    );
     expect(runs).toBeGreaterThanOrEqual(2500);
     expect(mutations).toBeGreaterThanOrEqual(2000);
   });
 
   it("every key of the emulator's JWKS imports with jose and with ours, and verifies the same signatures", async () => {
-    expect(validateJwks(JWKS)!.map((k) => k.kid).sort()).toEqual(JWKS.keys.map((k) => k.kid).sort());
+    expect(
+      validateJwks(JWKS)!
+        .map((k) => k.kid)
+        .sort(),
+    ).toEqual(JWKS.keys.map((k) => k.kid).sort());
     // Who signs, under which kid: the dynamic and the static key under their own kids, the orphan under DYN's.
     const signers = [
       { kid: DYN, key: undefined, signer: DYN },
@@ -1207,8 +1715,19 @@ describe("our verifier vs jose 6", () => {
       { kid: DYN, key: "orphan", signer: "orphan" },
     ];
     const alg = (k: CryptoKey) => {
-      const a = k.algorithm as { name: string; hash: { name: string }; modulusLength: number; publicExponent: Uint8Array };
-      return { name: a.name, hash: a.hash.name, modulusLength: a.modulusLength, publicExponent: [...a.publicExponent], type: k.type };
+      const a = k.algorithm as {
+        name: string;
+        hash: { name: string };
+        modulusLength: number;
+        publicExponent: Uint8Array;
+      };
+      return {
+        name: a.name,
+        hash: a.hash.name,
+        modulusLength: a.modulusLength,
+        publicExponent: [...a.publicExponent],
+        type: k.type,
+      };
     };
     for (const jwk of JWKS.keys) {
       const jose = (await importJWK(jwk)) as CryptoKey;
@@ -1220,7 +1739,12 @@ describe("our verifier vs jose 6", () => {
         const token = await mint({ kid: s.kid, key: s.key });
         const parsed = parseAccessToken(token)!;
         const signature = fromBase64url(segmentOf(token, 2));
-        const byJose = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", jose, signature, utf8.encode(parsed.signingInput));
+        const byJose = await crypto.subtle.verify(
+          "RSASSA-PKCS1-v1_5",
+          jose,
+          signature,
+          utf8.encode(parsed.signingInput),
+        );
         const byOurs = await verifySignature(parsed, ours!);
         expect(byOurs, `key ${jwk.kid} on a token signed by ${s.signer}`).toBe(byJose);
         expect(byOurs, `key ${jwk.kid} on a token signed by ${s.signer}`).toBe(jwk.kid === s.signer);
@@ -1244,10 +1768,16 @@ describe("our verifier vs jose 6", () => {
     const LOCAL: readonly Check[] = ["compactVerify/createLocalJWKSet", "jwtVerify/createLocalJWKSet"];
 
     const rsa = async (bits: number, hash = "SHA-256", name = "RSASSA-PKCS1-v1_5") =>
-      (await crypto.subtle.generateKey({ name, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash }, true, ["sign", "verify"])) as CryptoKeyPair;
+      (await crypto.subtle.generateKey(
+        { name, modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash },
+        true,
+        ["sign", "verify"],
+      )) as CryptoKeyPair;
     const publicJwk = async (pair: CryptoKeyPair, extra: Record<string, unknown>): Promise<JWK> => {
       const { kty, n, e, crv, x, y } = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JsonWebKey;
-      return Object.fromEntries(Object.entries({ kty, n, e, crv, x, y, use: "sig", ...extra }).filter(([, v]) => v !== undefined)) as JWK;
+      return Object.fromEntries(
+        Object.entries({ kty, n, e, crv, x, y, use: "sig", ...extra }).filter(([, v]) => v !== undefined),
+      ) as JWK;
     };
 
     /** A v5 token with header `alg`, signed with the generated key's own algorithm. */
@@ -1269,20 +1799,73 @@ describe("our verifier vs jose 6", () => {
         rsa(1024),
         rsa(2048, "SHA-512"),
         rsa(2048, "SHA-256", "RSA-PSS"),
-        crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]) as Promise<CryptoKeyPair>,
+        crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+          "sign",
+          "verify",
+        ]) as Promise<CryptoKeyPair>,
         rsa(2048),
       ]);
       keys = [
-        { name: "RSA 2048, alg RS256", jwk: await publicJwk(g2048!, { kid: "d-gen-2048", alg: "RS256" }), privateKey: g2048!.privateKey, joseUses: true, alg: "RS256" },
-        { name: "RSA 3072 without alg and use", jwk: { ...(await publicJwk(g3072!, { kid: "d-gen-3072" })), use: undefined } as JWK, privateKey: g3072!.privateKey, joseUses: true, alg: "RS256" },
-        { name: "RSA 1024, alg RS256", jwk: await publicJwk(r1024!, { kid: "d-gen-1024", alg: "RS256" }), privateKey: r1024!.privateKey, joseUses: false, alg: "RS256" },
-        { name: "RSA 2048, alg RS512", jwk: await publicJwk(r512!, { kid: "d-gen-rs512", alg: "RS512" }), privateKey: r512!.privateKey, joseUses: false, alg: "RS512" },
-        { name: "RSA-PSS 2048, alg PS256", jwk: await publicJwk(ps!, { kid: "d-gen-ps256", alg: "PS256" }), privateKey: ps!.privateKey, joseUses: false, alg: "PS256" },
-        { name: "EC P-256, alg ES256", jwk: await publicJwk(ec!, { kid: "d-gen-es256", alg: "ES256" }), privateKey: ec!.privateKey, joseUses: false, alg: "ES256" },
-        { name: "EC P-256 labelled alg RS256", jwk: await publicJwk(ec!, { kid: "d-gen-ec-rs256", alg: "RS256" }), privateKey: ec!.privateKey, joseUses: false, alg: "ES256" },
-        { name: "RSA 2048, use enc", jwk: await publicJwk(enc!, { kid: "d-gen-enc", alg: "RS256", use: "enc" }), privateKey: enc!.privateKey, joseUses: false, alg: "RS256" },
+        {
+          name: "RSA 2048, alg RS256",
+          jwk: await publicJwk(g2048!, { kid: "d-gen-2048", alg: "RS256" }),
+          privateKey: g2048!.privateKey,
+          joseUses: true,
+          alg: "RS256",
+        },
+        {
+          name: "RSA 3072 without alg and use",
+          jwk: { ...(await publicJwk(g3072!, { kid: "d-gen-3072" })), use: undefined } as JWK,
+          privateKey: g3072!.privateKey,
+          joseUses: true,
+          alg: "RS256",
+        },
+        {
+          name: "RSA 1024, alg RS256",
+          jwk: await publicJwk(r1024!, { kid: "d-gen-1024", alg: "RS256" }),
+          privateKey: r1024!.privateKey,
+          joseUses: false,
+          alg: "RS256",
+        },
+        {
+          name: "RSA 2048, alg RS512",
+          jwk: await publicJwk(r512!, { kid: "d-gen-rs512", alg: "RS512" }),
+          privateKey: r512!.privateKey,
+          joseUses: false,
+          alg: "RS512",
+        },
+        {
+          name: "RSA-PSS 2048, alg PS256",
+          jwk: await publicJwk(ps!, { kid: "d-gen-ps256", alg: "PS256" }),
+          privateKey: ps!.privateKey,
+          joseUses: false,
+          alg: "PS256",
+        },
+        {
+          name: "EC P-256, alg ES256",
+          jwk: await publicJwk(ec!, { kid: "d-gen-es256", alg: "ES256" }),
+          privateKey: ec!.privateKey,
+          joseUses: false,
+          alg: "ES256",
+        },
+        {
+          name: "EC P-256 labelled alg RS256",
+          jwk: await publicJwk(ec!, { kid: "d-gen-ec-rs256", alg: "RS256" }),
+          privateKey: ec!.privateKey,
+          joseUses: false,
+          alg: "ES256",
+        },
+        {
+          name: "RSA 2048, use enc",
+          jwk: await publicJwk(enc!, { kid: "d-gen-enc", alg: "RS256", use: "enc" }),
+          privateKey: enc!.privateKey,
+          joseUses: false,
+          alg: "RS256",
+        },
       ];
-      for (const k of keys) for (const f of Object.keys(k.jwk)) if ((k.jwk as Record<string, unknown>)[f] === undefined) delete (k.jwk as Record<string, unknown>)[f];
+      for (const k of keys)
+        for (const f of Object.keys(k.jwk))
+          if ((k.jwk as Record<string, unknown>)[f] === undefined) delete (k.jwk as Record<string, unknown>)[f];
       const jwks = { keys: keys.map((k) => k.jwk) };
       env = await verifiersFor(jwks, async () => Response.json(jwks));
     });
@@ -1295,13 +1878,20 @@ describe("our verifier vs jose 6", () => {
         const jose = o.jose["compactVerify/createLocalJWKSet"];
         expect(jose.ok, `${k.name}: jose ${jose.error ?? "accepts"}`).toBe(k.joseUses);
         expect(kept.has(k.jwk.kid!), `${k.name}: validateJwks`).toBe(k.joseUses);
-        expect(o.engine.verdict, `${k.name}: engine ${o.engine.answer}`).toBe(k.joseUses ? "accept" : "reject-signature");
+        expect(o.engine.verdict, `${k.name}: engine ${o.engine.answer}`).toBe(
+          k.joseUses ? "accept" : "reject-signature",
+        );
         expect(judge(o, "generated keys", LOCAL).unexplained, k.name).toEqual([]);
       }
     });
 
     it("keys jose refuses (RS512, kty EC, a 1024-bit modulus) — jose refuses them by both paths, validateJwks too", async () => {
-      for (const name of ["RSA 2048, alg RS512", "EC P-256, alg ES256", "EC P-256 labelled alg RS256", "RSA 1024, alg RS256"]) {
+      for (const name of [
+        "RSA 2048, alg RS512",
+        "EC P-256, alg ES256",
+        "EC P-256 labelled alg RS256",
+        "RSA 1024, alg RS256",
+      ]) {
         const k = keys.find((x) => x.name === name)!;
         const o = await evaluate(await tokenBy(k), env);
         for (const check of ALL) expect(o.jose[check].ok, `${name}: ${check}`).toBe(false);
@@ -1317,7 +1907,10 @@ describe("our verifier vs jose 6", () => {
         expect(o.engine.verdict, name).toBe("reject-signature");
         const { disagreements, unexplained } = judge(o, "generated keys", LOCAL);
         expect(unexplained, name).toEqual([]);
-        expect(disagreements.every((d) => d.explainedBy.length === 1 && d.explainedBy[0] === S("alg other than RS256")), name).toBe(true);
+        expect(
+          disagreements.every((d) => d.explainedBy.length === 1 && d.explainedBy[0] === S("alg other than RS256")),
+          name,
+        ).toBe(true);
       }
     });
 
@@ -1328,7 +1921,11 @@ describe("our verifier vs jose 6", () => {
       const jwks = { keys: [...JWKS.keys, jwk] };
       const v = await verifiersFor(jwks, async () => Response.json(jwks));
       const o = await evaluate(await tokenBy({ name: "x", jwk, privateKey, joseUses: false, alg: "RS256" }), v);
-      return { jose: o.jose["compactVerify/createLocalJWKSet"].ok, kept: validateJwks({ keys: [jwk] }) !== undefined, engine: o.engine.verdict };
+      return {
+        jose: o.jose["compactVerify/createLocalJWKSet"].ok,
+        kept: validateJwks({ keys: [jwk] }) !== undefined,
+        engine: o.engine.verdict,
+      };
     }
 
     // Was a bug (src/jwks/cache.ts validateJwks): the 2048-bit minimum is a string-length test (n.length >= 342), so a
@@ -1350,7 +1947,10 @@ describe("our verifier vs jose 6", () => {
     // verification; jose's createLocalJWKSet skips it. Fix: skip keys with key_ops present and without "verify".
     it('a JWK with key_ops ["sign"] (no "verify") is refused', async () => {
       const pair = await rsa(2048);
-      const r = await laxity(await publicJwk(pair, { kid: "d-gen-keyops", alg: "RS256", key_ops: ["sign"] }), pair.privateKey);
+      const r = await laxity(
+        await publicJwk(pair, { kid: "d-gen-keyops", alg: "RS256", key_ops: ["sign"] }),
+        pair.privateKey,
+      );
       expect(r.jose).toBe(false);
       expect({ kept: r.kept, engine: r.engine }).toEqual({ kept: false, engine: "reject-signature" });
     });
@@ -1361,7 +1961,10 @@ describe("our verifier vs jose 6", () => {
     it("a JWKS member that is a private key is refused", async () => {
       const pair = await rsa(2048);
       const priv = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
-      const r = await laxity({ ...(priv as JWK), kid: "d-gen-private", alg: "RS256", use: "sig", key_ops: undefined, ext: undefined } as JWK, pair.privateKey);
+      const r = await laxity(
+        { ...(priv as JWK), kid: "d-gen-private", alg: "RS256", use: "sig", key_ops: undefined, ext: undefined } as JWK,
+        pair.privateKey,
+      );
       expect(r.jose).toBe(false);
       expect({ kept: r.kept, engine: r.engine }).toEqual({ kept: false, engine: "reject-signature" });
     });

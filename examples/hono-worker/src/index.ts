@@ -5,7 +5,7 @@
 //   POST /me/plan {"plan"}                              updates the access-token payload through the core
 //   GET  /                                              public; shows the user if signed in
 import { Hono } from "hono";
-import { createSuperTokens, SuperTokensEdge } from "supertokens-edge";
+import { createSuperTokens, type SuperTokensEdge } from "supertokens-edge";
 import { supertokens, verifySession } from "supertokens-edge/hono";
 
 type Env = {
@@ -27,7 +27,10 @@ const st = (env: Env) =>
   }));
 
 const app = new Hono<{ Bindings: Env }>();
-app.use("*", supertokens((c) => st(c.env)));
+app.use(
+  "*",
+  supertokens((c) => st(c.env)),
+);
 
 app.post("/login", async (c) => {
   const { userId } = await c.req.json<{ userId?: string }>().catch(() => ({ userId: undefined }));
@@ -37,7 +40,11 @@ app.post("/login", async (c) => {
 });
 
 app.get("/me", verifySession(), (c) =>
-  c.json({ userId: c.var.session.getUserId(), tenantId: c.var.session.getTenantId(), payload: c.var.session.getAccessTokenPayload() }),
+  c.json({
+    userId: c.var.session.getUserId(),
+    tenantId: c.var.session.getTenantId(),
+    payload: c.var.session.getAccessTokenPayload(),
+  }),
 );
 
 app.post("/me/plan", verifySession(), async (c) => {

@@ -8,7 +8,9 @@ export default async function Home() {
   return (
     <>
       <h1>supertokens-edge × Next.js</h1>
-      <p id="identity">{identity ? `Signed in as ${identity.userId} (tenant ${identity.tenantId})` : "Not signed in"}</p>
+      <p id="identity">
+        {identity ? `Signed in as ${identity.userId} (tenant ${identity.tenantId})` : "Not signed in"}
+      </p>
       <p>
         <a href="/dashboard">The dashboard</a> needs a session; <a href="/api/me">/api/me</a> answers JSON.
       </p>

@@ -13,7 +13,11 @@ let initialised = false;
 export function SuperTokensInit({ apiDomain, apiBasePath }: { apiDomain: string; apiBasePath: string }) {
   if (typeof window !== "undefined" && !initialised) {
     SuperTokens.init({
-      appInfo: { appName: "supertokens-edge Next.js example", apiDomain: apiDomain || window.location.origin, apiBasePath },
+      appInfo: {
+        appName: "supertokens-edge Next.js example",
+        apiDomain: apiDomain || window.location.origin,
+        apiBasePath,
+      },
       recipeList: [Session.init()],
     });
     initialised = true;

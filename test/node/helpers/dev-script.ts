@@ -34,7 +34,12 @@ export interface DevScript {
 
 /** Starts scripts/dev.mjs with `env` added, and resolves once it prints READY (rejects with its output if not). */
 export async function startDevScript(env: Record<string, string> = {}): Promise<DevScript> {
-  const [frontPort, corePort, originPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [frontPort, corePort, originPort, inspectorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const front = `http://127.0.0.1:${frontPort}`;
   const child = spawn(process.execPath, ["scripts/dev.mjs"], {
     cwd: ROOT,

@@ -14,9 +14,7 @@ type NodeInit = Parameters<NodeSupertokens["init"]>[0];
 
 export const supertokens: NodeSupertokens = require("supertokens-node");
 export const NodeSessionApi: NodeSession = require("supertokens-node/recipe/session");
-export const NodeEmailVerification: typeof import("supertokens-node/recipe/emailverification") = require(
-  "supertokens-node/recipe/emailverification",
-);
+export const NodeEmailVerification: typeof import("supertokens-node/recipe/emailverification") = require("supertokens-node/recipe/emailverification");
 /** `supertokens-node/custom`: the fetch-style integration (Request in, Response out). */
 export const nodeCustom: typeof import("supertokens-node/custom") = require("supertokens-node/custom");
 
@@ -49,7 +47,12 @@ export function bootNodeSdk(o: NodeSdkOptions): void {
   supertokens.init({
     ...(o.framework === undefined ? {} : { framework: o.framework }),
     supertokens: { connectionURI: o.connectionURI },
-    appInfo: { appName: "t", apiDomain: o.apiDomain ?? API_DOMAIN, websiteDomain: o.websiteDomain, apiBasePath: "/auth" },
+    appInfo: {
+      appName: "t",
+      apiDomain: o.apiDomain ?? API_DOMAIN,
+      websiteDomain: o.websiteDomain,
+      apiBasePath: "/auth",
+    },
     recipeList: o.recipeList,
     telemetry: false,
   });

@@ -38,10 +38,12 @@ export function engineConfig(config: Partial<SuperTokensConfig> = {}): SuperToke
   return { connectionURI: coreUrl(), appInfo: { apiDomain: API }, ...config };
 }
 
-export const engine = (config: Partial<SuperTokensConfig> = {}): SuperTokensEdge => createSuperTokens(engineConfig(config));
+export const engine = (config: Partial<SuperTokensConfig> = {}): SuperTokensEdge =>
+  createSuperTokens(engineConfig(config));
 
 /** Verifies `token` as a GET-like call (no anti-CSRF check). */
-export const verify = (st: SuperTokensEdge, token: string) => st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
+export const verify = (st: SuperTokensEdge, token: string) =>
+  st.getSessionWithoutRequestResponse(token, undefined, { antiCsrfCheck: false });
 
 /** The Workers KV namespace of wrangler.toml. */
 export const KV = (env as unknown as { SUPERTOKENS_JWKS: KVNamespace }).SUPERTOKENS_JWKS;
@@ -75,7 +77,12 @@ export function countingFetch(inner: typeof fetch = (input, init) => fetch(input
     new Headers(init?.headers ?? request?.headers).forEach((v, k) => {
       headers[k] = v;
     });
-    calls.push({ url: request?.url ?? String(input), method: init?.method ?? request?.method ?? "GET", headers, body: bodyOf(init?.body) });
+    calls.push({
+      url: request?.url ?? String(input),
+      method: init?.method ?? request?.method ?? "GET",
+      headers,
+      body: bodyOf(init?.body),
+    });
     return inner(input, init);
   };
   return {
@@ -112,7 +119,11 @@ export const isClearing = (line: string) => /Expires=Thu, 01 Jan 1970/.test(line
 
 /** Signs `userId` in with `st-auth-mode: cookie` (a request to `${site}/login`) and returns the cookie jar. */
 export async function cookieSession(st: SuperTokensEdge, userId: string, site = API): Promise<Record<string, string>> {
-  const created = await st.createNewSession(new Request(`${site}/login`, { headers: { "st-auth-mode": "cookie" } }), "public", userId);
+  const created = await st.createNewSession(
+    new Request(`${site}/login`, { headers: { "st-auth-mode": "cookie" } }),
+    "public",
+    userId,
+  );
   return cookieJar(created.applyTo(new Response("")));
 }
 
@@ -128,14 +139,18 @@ export function decodeBase64UrlJson(s: string): Record<string, unknown> {
 /** UTF-8 JSON as unpadded base64url. */
 export function encodeBase64UrlJson(value: unknown): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 /** The (unverified) payload of a JWT. */
 export const jwtPayload = (token: string) => decodeBase64UrlJson(token.split(".")[1]!);
 
 /** The decoded `front-token` header of a response (`{ uid, ate, up }`). */
-export const frontTokenOf = (res: Response) => decodeBase64UrlJson(res.headers.get("front-token")!) as { uid: string; ate: number; up: Record<string, any> };
+export const frontTokenOf = (res: Response) =>
+  decodeBase64UrlJson(res.headers.get("front-token")!) as { uid: string; ate: number; up: Record<string, any> };
 
 // ---------------------------------------------------------------- the recording origin (test/setup/recording-origin.ts)
 

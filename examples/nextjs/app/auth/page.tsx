@@ -1,7 +1,11 @@
 import { apiBasePath, safeRedirectPath } from "@/lib/supertokens";
 import { SignInForm } from "./sign-in-form";
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { redirectToPath } = await searchParams;
   const target = safeRedirectPath(typeof redirectToPath === "string" ? redirectToPath : undefined, "/dashboard");
   return (

@@ -9,7 +9,11 @@ export function SignInForm({ signInUrl, redirectToPath }: { signInUrl: string; r
   async function submit(event: FormEvent) {
     event.preventDefault();
     // Intercepted by supertokens-web-js, which asks for cookie-based tokens (`st-auth-mode: cookie`).
-    const res = await fetch(signInUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId }) });
+    const res = await fetch(signInUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId }),
+    });
     if (!res.ok) {
       setError(`sign-in failed: ${res.status} ${await res.text()}`);
       return;

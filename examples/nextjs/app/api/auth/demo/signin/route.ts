@@ -18,7 +18,8 @@ export async function POST(request: Request): Promise<Response> {
     const created = await getSuperTokens().createNewSession(request, "public", userId);
     return created.applyTo(Response.json({ status: "OK", userId }));
   } catch (e) {
-    if (isSuperTokensEdgeError(e)) return Response.json({ message: "SuperTokens core unavailable", code: e.code }, { status: 503 });
+    if (isSuperTokensEdgeError(e))
+      return Response.json({ message: "SuperTokens core unavailable", code: e.code }, { status: 503 });
     throw e;
   }
 }
