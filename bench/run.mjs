@@ -2,6 +2,18 @@
 // `npm run bench`: the verification benchmark in workerd and in Node 22, one after the other in one run, then both
 // tables side by side (ratios to each runtime's own raw crypto.subtle.verify are what compare).
 import { spawnSync } from "node:child_process";
+import { build } from "esbuild";
+
+// The engine as users run it: one bundled module (as wrangler, Next or any bundler ships it).
+await build({
+  entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+  outfile: new URL("./.out/supertokens-edge.mjs", import.meta.url).pathname,
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  minify: true,
+  logLevel: "warning",
+});
 
 const runs = [
   ["workerd", ["vitest", "run", "--config", "vitest.bench.config.ts"]],

@@ -93,15 +93,17 @@ async function verifyLocally(
  * HTTP layer answers 503), not supertokens-node's try-refresh, which would send every client into a refresh
  * storm and log users out during an outage.
  */
-export async function getSession(
+export function getSession(
   ctx: EngineContext,
   accessToken: string | undefined,
   antiCsrfToken: string | undefined,
   options: GetSessionOptions = {},
 ): Promise<OptionalGetSessionResult> {
-  const startedAt = ctx.emit === undefined ? 0 : ctx.config.now();
-  const result = await decide(ctx, accessToken, antiCsrfToken, options);
-  return ctx.emit === undefined ? result : decided(ctx, "getSession", startedAt, result);
+  if (ctx.emit === undefined) return decide(ctx, accessToken, antiCsrfToken, options); // no extra promise when unobserved
+  const startedAt = ctx.config.now();
+  return decide(ctx, accessToken, antiCsrfToken, options).then((result) =>
+    decided(ctx, "getSession", startedAt, result),
+  );
 }
 
 async function decide(

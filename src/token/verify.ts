@@ -28,7 +28,7 @@ export interface VerifyKey {
   readonly algorithm: { readonly name: string };
 }
 
-const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
+const RS256 = "RSASSA-PKCS1-v1_5";
 
 /**
  * The RS256 signature of a parsed token, checked with WebCrypto on the bytes the parser already split out: the
@@ -36,14 +36,11 @@ const RS256 = { name: "RSASSA-PKCS1-v1_5" } as const;
  * (jwks/cache.ts) admits only RS256 keys, so this is jose's `compactVerify` without the second parse.
  * v1/v2 tokens sign standard base64, which jose 6 refuses: the same check on their own encoding.
  */
-export async function verifySignature(token: ParsedAccessToken, key: VerifyKey): Promise<boolean> {
+export function verifySignature(token: ParsedAccessToken, key: VerifyKey): Promise<boolean> {
   const signature = token.version >= 3 ? decodeBase64UrlToBytes(token.signature) : decodeBase64Std(token.signature);
-  if (signature === undefined || signature.length === 0) return false; // outside the canonical grammar
-  try {
-    return await crypto.subtle.verify(RS256, key as CryptoKey, signature, asciiBytes(token.signingInput));
-  } catch {
-    return false;
-  }
+  if (signature === undefined || signature.length === 0) return Promise.resolve(false); // outside the canonical grammar
+  // WebCrypto's own promise, without an async wrapper around it: one hop less on the hot path.
+  return crypto.subtle.verify(RS256, key as CryptoKey, signature, asciiBytes(token.signingInput)).catch(() => false);
 }
 
 /**
