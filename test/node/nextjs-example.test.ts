@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import {
   cpSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -14,9 +13,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startCoreEmulator, type CoreEmulator } from "../emulator/core.mjs";
+import { haveChromium, launchChromium } from "./helpers/chromium.js";
 import { freePort } from "./helpers/dev-script.js";
 
 // examples/nextjs as a user gets it: this package packed, the example installed from its lock file plus the
@@ -25,9 +25,7 @@ import { freePort } from "./helpers/dev-script.js";
 // frontend SDK (supertokens-web-js) the example ships.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI) throw new Error(`nextjs-example.test.ts: Chromium not found at ${CHROMIUM}`);
+const HAVE_CHROMIUM = haveChromium("nextjs-example.test.ts");
 const RUN_VARS = [
   "SUPERTOKENS_CONNECTION_URI",
   "SUPERTOKENS_API_KEY",
@@ -162,20 +160,7 @@ describe("examples/nextjs: packed package, next build with no env, next start ag
 
     core = await startCoreEmulator({ accessTokenValiditySec: 3600 });
     if (HAVE_CHROMIUM) {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--disable-dev-shm-usage",
-        ],
-      });
+      browser = await launchChromium();
     }
   }, 480_000);
 
