@@ -59,8 +59,3 @@ export function setIdentityHeaders(headers: Headers, session: Session): void {
     encodeBase64UrlUtf8(JSON.stringify(session.getAccessTokenPayload())),
   );
 }
-
-/** `PUBLIC_PATHS` semantics, on canonical paths: an exact path, or a prefix when the pattern ends in `*`. */
-export function matchesPathPattern(patterns: readonly string[], path: string): boolean {
-  return patterns.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
-}

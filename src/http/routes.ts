@@ -37,3 +37,8 @@ export function matchRoute(apiBasePath: string, path: string): Route {
   }
   return { kind: "auth" };
 }
+
+/** `PUBLIC_PATHS` (and `publicPaths`) semantics, on canonical paths: an exact path, or a prefix when it ends in `*`. */
+export function matchesPathPattern(patterns: readonly string[], path: string): boolean {
+  return patterns.some((p) => (p.endsWith("*") ? path.startsWith(p.slice(0, -1)) : path === p));
+}

@@ -2,15 +2,9 @@ import type { SuperTokensConfig } from "../config.js";
 import { type EdgeError, isSuperTokensEdgeError } from "../errors.js";
 import { failureFromError, failureResponse, jsonResponse } from "../http/answers.js";
 import type { VerifySessionOptions } from "../http/get-session.js";
-import {
-  decodeIdentityValue,
-  IDENTITY_HEADERS,
-  isSpoofableHeader,
-  matchesPathPattern,
-  setIdentityHeaders,
-} from "../http/identity.js";
+import { decodeIdentityValue, IDENTITY_HEADERS, isSpoofableHeader, setIdentityHeaders } from "../http/identity.js";
 import { canonicalPath } from "../http/path.js";
-import { matchRoute } from "../http/routes.js";
+import { matchesPathPattern, matchRoute } from "../http/routes.js";
 import { readToken } from "../http/transfer.js";
 import type { ClaimValidationError } from "../session/claims.js";
 import type { Session } from "../session/session.js";

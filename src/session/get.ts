@@ -2,6 +2,7 @@ import { verifySession } from "../core/calls.js";
 import { CoreBadResponseError, isSuperTokensEdgeError } from "../errors.js";
 import { hasValidStructure, LATEST_VERSION, type ParsedAccessToken, parseAccessToken } from "../token/parse.js";
 import { type AccessTokenInfo, timeCheck, tokenInfo, verifySignature } from "../token/verify.js";
+import { antiCsrfMode } from "./anti-csrf.js";
 import type { EngineContext } from "./context.js";
 import { decided } from "./context.js";
 import {
@@ -138,7 +139,7 @@ async function decide(
   if (token.version > LATEST_VERSION) return tryRefresh("unsupported-version", FAILED_TO_VERIFY);
 
   const doAntiCsrfCheck = options.antiCsrfCheck !== false;
-  const viaToken = config.antiCsrf === "VIA_TOKEN";
+  const viaToken = antiCsrfMode(config) === "VIA_TOKEN";
   const checkDatabase = options.checkDatabase === true;
 
   const local = await verifyLocally(ctx, token, hit?.info, viaToken && doAntiCsrfCheck);

@@ -7,8 +7,12 @@ import { ROOT } from "./helpers/dev-script.js";
 // drives the real SDK (sessions, refresh, theft, e-mail verification) against it. Part of npm test.
 it("the core emulator passes its self-check against supertokens-node", async () => {
   const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = execFile(process.execPath, [join(ROOT, "test/emulator/selfcheck.mjs")], { cwd: ROOT }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    const child = execFile(
+      process.execPath,
+      [join(ROOT, "test/emulator/selfcheck.mjs")],
+      { cwd: ROOT },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
     );
     child.stdin?.end();
   });
