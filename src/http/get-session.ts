@@ -5,7 +5,7 @@ import { decided, type EngineContext } from "../session/context.js";
 import { getSession } from "../session/get.js";
 import { type SessionFailure, tryRefresh } from "../session/outcomes.js";
 import type { Session } from "../session/session.js";
-import { hasValidStructure, parseAccessToken } from "../token/parse.js";
+import { hasValidStructure, type ParsedAccessToken, parseAccessToken } from "../token/parse.js";
 import { failureFromError, failureResponse } from "./answers.js";
 import { countCookie, getCookie } from "./cookies.js";
 import { type RequestSessionResult, requestSession } from "./request-session.js";
@@ -31,13 +31,15 @@ export interface VerifySessionOptions {
   overrideGlobalClaimValidators?: OverrideGlobalClaimValidators | undefined;
 }
 
-function isUsableAccessToken(ctx: EngineContext, raw: string): boolean {
-  if (ctx.verified.get(raw) !== undefined) return true;
+/** The token when it is usable (verified before, or parsed with a valid structure): parsed once per request. */
+function usableAccessToken(ctx: EngineContext, raw: string): ParsedAccessToken | undefined {
+  const hit = ctx.verified.get(raw);
+  if (hit !== undefined) return hit.token;
   const parsed = parseAccessToken(raw);
-  return parsed !== undefined && hasValidStructure(parsed.payload, parsed.version);
+  return parsed !== undefined && hasValidStructure(parsed.payload, parsed.version) ? parsed : undefined;
 }
 
-export function withResponse(ctx: EngineContext, failure: SessionFailure, headers?: SessionHeaders) {
+function withResponse(ctx: EngineContext, failure: SessionFailure, headers?: SessionHeaders) {
   return { ...failure, response: failureResponse(ctx.config, failure, headers) };
 }
 
@@ -62,10 +64,11 @@ export async function getSessionFromRequest(
     return httpFailure(ctx, tryRefresh("legacy-session", "using legacy session, please call the refresh API"));
   }
   const allowed = allowedTransferMethod(config, req, false);
-  const candidates: Partial<Record<TokenTransferMethod, string>> = {};
+  const candidates: Partial<Record<TokenTransferMethod, ParsedAccessToken>> = {};
   for (const m of TRANSFER_METHODS) {
     const raw = readToken(req, "access", m);
-    if (raw !== undefined && isUsableAccessToken(ctx, raw)) candidates[m] = raw;
+    const usable = raw === undefined ? undefined : usableAccessToken(ctx, raw);
+    if (usable !== undefined) candidates[m] = usable;
   }
   let method: TokenTransferMethod | undefined;
   if (allows(allowed, "header") && candidates.header !== undefined) {
@@ -93,6 +96,7 @@ export async function getSessionFromRequest(
     doAntiCsrfCheck = false;
   }
 
+  // The token parsed above goes to the decision as it is: no second parse on the way.
   const result = await getSession(ctx, accessToken, antiCsrfToken, {
     sessionRequired: options.sessionRequired !== false,
     checkDatabase: options.checkDatabase === true,

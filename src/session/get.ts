@@ -96,7 +96,8 @@ async function verifyLocally(
  */
 export function getSession(
   ctx: EngineContext,
-  accessToken: string | undefined,
+  /** The token string, or the token the HTTP layer already parsed (and checked for structure). */
+  accessToken: string | ParsedAccessToken | undefined,
   antiCsrfToken: string | undefined,
   options: GetSessionOptions = {},
 ): Promise<OptionalGetSessionResult> {
@@ -109,7 +110,7 @@ export function getSession(
 
 async function decide(
   ctx: EngineContext,
-  accessToken: string | undefined,
+  accessToken: string | ParsedAccessToken | undefined,
   antiCsrfToken: string | undefined,
   options: GetSessionOptions,
 ): Promise<OptionalGetSessionResult> {
@@ -129,8 +130,9 @@ async function decide(
     );
   }
 
-  const hit = ctx.verified.get(accessToken);
-  const token = hit?.token ?? parseAccessToken(accessToken);
+  const raw = typeof accessToken === "string" ? accessToken : accessToken.raw;
+  const hit = ctx.verified.get(raw);
+  const token = hit?.token ?? (typeof accessToken === "string" ? parseAccessToken(accessToken) : accessToken);
   if (token === undefined || (hit === undefined && !hasValidStructure(token.payload, token.version))) {
     if (!sessionRequired) return { status: "OK", session: undefined };
     return unauthorised("malformed", "Token parsing failed", false);
