@@ -12,6 +12,11 @@ export function jsonResponse(status: number, body: unknown, headers?: SessionHea
   return headers ? headers.applyTo(res) : res;
 }
 
+/** A request whose path cannot be made unambiguous (http/path.ts): refused, whoever sits behind us. */
+export function badPathResponse(reason: string): Response {
+  return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason });
+}
+
 /**
  * The answer supertokens-node's default error handlers give, with the clearing they do first. Pure: a theft's
  * revocation is done by the refresh flow before it answers (http/refresh.ts).

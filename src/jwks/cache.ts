@@ -131,15 +131,12 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 
 /** Whether `flight` settles within `ms`. */
 async function settlesWithin(flight: Promise<void>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([flight.then(() => true), late]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
+  return (
+    (await within(
+      flight.then(() => true),
+      ms,
+    )) === true
+  );
 }
 
 /**

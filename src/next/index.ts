@@ -1,6 +1,6 @@
 import type { SuperTokensConfig } from "../config.js";
 import { type EdgeError, isSuperTokensEdgeError } from "../errors.js";
-import { failureFromError, failureResponse, jsonResponse } from "../http/answers.js";
+import { badPathResponse, failureFromError, failureResponse } from "../http/answers.js";
 import type { VerifySessionOptions } from "../http/get-session.js";
 import { decodeIdentityValue, IDENTITY_HEADERS, isSpoofableHeader, setIdentityHeaders } from "../http/identity.js";
 import { canonicalPath } from "../http/path.js";
@@ -9,7 +9,7 @@ import { readToken } from "../http/transfer.js";
 import type { ClaimValidationError } from "../session/claims.js";
 import type { Session } from "../session/session.js";
 import { SuperTokensEdge } from "../supertokens.js";
-import { binaryToText, decodeBase64UrlToBinary } from "../token/base64.js";
+import { decodeBase64UrlToText } from "../token/base64.js";
 import type { JsonObject } from "../token/json.js";
 
 export type { VerifySessionOptions } from "../http/get-session.js";
@@ -126,12 +126,14 @@ export function sessionMiddleware(source: SuperTokensSource, options: SessionMid
     const url = new URL(request.url);
     // Decide on the one canonical path (http/path.ts); a path whose meaning depends on the decoder is refused.
     const canonical = canonicalPath(url.pathname);
-    if (!canonical.ok)
-      return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason });
-    const own = await st.handleAuthRequest(request);
-    if (own !== undefined) return own;
+    if (!canonical.ok) return badPathResponse(canonical.reason);
     const path = canonical.path;
-    const underApi = matchRoute(st.config.apiBasePath, path).kind !== "app";
+    const route = matchRoute(st.config.apiBasePath, path);
+    // The session APIs, matched once here (as st.handleAuthRequest would, on the same canonical path).
+    if (route.kind === "session-api" && request.method.toUpperCase() === route.method) {
+      return route.api === "refresh" ? st.refreshSession(request) : st.signOut(request);
+    }
+    const underApi = route.kind !== "app";
     const optional =
       request.method.toUpperCase() === "OPTIONS" ||
       underApi ||
@@ -294,8 +296,7 @@ export function getForwardedIdentity(from: HeadersLike | Request): ForwardedIden
   const decoded = values.map(decodeIdentityValue);
   if (decoded.some((v) => v === undefined)) return undefined;
   const [userId, recipeUserId, tenantId, sessionHandle] = decoded as [string, string, string, string];
-  const binary = decodeBase64UrlToBinary(encodedPayload);
-  const text = binary === undefined ? undefined : binaryToText(binary);
+  const text = decodeBase64UrlToText(encodedPayload);
   let payload: unknown;
   try {
     payload = text === undefined ? undefined : JSON.parse(text);

@@ -87,6 +87,12 @@ export function asciiBytes(text: string): Uint8Array<ArrayBuffer> {
 
 const NON_ASCII = /[\x80-\xff]/;
 
+/** Canonical base64url → strict UTF-8 text; `undefined` when either is not what it must be. */
+export function decodeBase64UrlToText(segment: string): string | undefined {
+  const binary = decodeBase64UrlToBinary(segment);
+  return binary === undefined ? undefined : binaryToText(binary);
+}
+
 /**
  * A decoded binary string as text: strict UTF-8 (a BOM is kept, so JSON refuses it). Payloads are nearly always
  * ASCII, where the binary string already is the text: no byte array, no decoder.

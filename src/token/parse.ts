@@ -1,4 +1,4 @@
-import { binaryToText, decodeBase64Std, decodeBase64UrlToBinary, utf8Decode } from "./base64.js";
+import { decodeBase64Std, decodeBase64UrlToText, utf8Decode } from "./base64.js";
 import { type JsonObject, parseJsonObject } from "./json.js";
 
 export type { JsonObject } from "./json.js";
@@ -51,7 +51,7 @@ function parseHeader(segment: string): HeaderInfo | null {
   const cached = headerCache.get(segment);
   if (cached !== undefined) return cached;
   let info: HeaderInfo | null = null;
-  const header = parseJsonObject(textOf(decodeBase64UrlToBinary(segment)));
+  const header = parseJsonObject(decodeBase64UrlToText(segment));
   // Stricter than supertokens-node, which reads a missing version as 3 and `parseInt`s any string ("3abc" → 3):
   // a JWT without an exact version is not a session token (the JWT and OpenID recipes sign others with this JWKS).
   if (header !== undefined && typeof header.version === "string" && VERSION.test(header.version)) {
@@ -69,10 +69,6 @@ function parseHeader(segment: string): HeaderInfo | null {
   if (headerCache.size >= HEADER_CACHE_MAX) headerCache.clear();
   headerCache.set(segment, info);
   return info;
-}
-
-function textOf(binary: string | undefined): string | undefined {
-  return binary === undefined ? undefined : binaryToText(binary);
 }
 
 /**
@@ -105,7 +101,7 @@ export function parseAccessToken(token: string): ParsedAccessToken | undefined {
   }
   const header = parseHeader(headerSeg);
   if (header === null) return undefined;
-  const payload = parseJsonObject(textOf(decodeBase64UrlToBinary(payloadSeg)));
+  const payload = parseJsonObject(decodeBase64UrlToText(payloadSeg));
   // A missing or malformed signature is a verification failure (try refresh), as in supertokens-node, not a
   // parse failure: the token is still recognisably a SuperTokens access token.
   if (payload === undefined) return undefined;

@@ -35,7 +35,7 @@ const FORWARDING = /^(?:forwarded|x-forwarded-.*|(?:.*-)?client-ip|.*-ip)$/;
 /** Any cookie some server could read as the refresh token. */
 const looksLikeRefreshCookie = (rawName: string) => readsAs(rawName, REFRESH_COOKIE);
 
-export function isDroppedHeader(name: string): boolean {
+function isDroppedHeader(name: string): boolean {
   const n = name.toLowerCase().replace(/_/g, "-");
   return HOP_BY_HOP.has(n) || isSpoofableHeader(n) || ROUTING_OVERRIDE.test(n) || FORWARDING.test(n);
 }

@@ -1,6 +1,6 @@
 import { type ResolvedConfig, resolveConfig } from "../config.js";
 import { isSuperTokensEdgeError } from "../errors.js";
-import { jsonResponse } from "../http/answers.js";
+import { badPathResponse, jsonResponse } from "../http/answers.js";
 import { createNewSessionInRequest } from "../http/create.js";
 import { getSessionFromRequest } from "../http/get-session.js";
 import { canonicalPath } from "../http/path.js";
@@ -128,10 +128,7 @@ export class FrontDoor {
     const url = new URL(request.url);
     const canonical = canonicalPath(url.pathname, { allowEncodedSlashes: this.allowEncodedSlashes });
     if (!canonical.ok) {
-      return this.cors(
-        request,
-        jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: canonical.reason }),
-      );
+      return this.cors(request, badPathResponse(canonical.reason));
     }
     const path = canonical.path;
     const method = request.method.toUpperCase();
@@ -185,8 +182,7 @@ export class FrontDoor {
     session: Session | undefined,
   ): Promise<Response> | Response {
     const target = upstreamUrl(origin, path, url.search);
-    if (target === undefined)
-      return jsonResponse(400, { message: "bad request path", code: "ERR_BAD_PATH", reason: "unforwardable" });
+    if (target === undefined) return badPathResponse("unforwardable");
     const headers = upstreamHeaders(request.headers, {
       url,
       clientIp: request.headers.get("cf-connecting-ip") ?? undefined,
